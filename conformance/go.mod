@@ -1,0 +1,3 @@
+module github.com/dtmkit/drivers/conformance
+
+go 1.24.0

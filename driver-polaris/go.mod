@@ -1,0 +1,3 @@
+module github.com/dtmkit/drivers/driver-polaris
+
+go 1.24.0

@@ -1,0 +1,3 @@
+module github.com/dtmkit/drivers/driver-protocol1
+
+go 1.24.0

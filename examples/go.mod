@@ -1,0 +1,3 @@
+module github.com/dtmkit/drivers/examples
+
+go 1.24.0
