@@ -37,19 +37,19 @@ func TestParseEtcdTarget(t *testing.T) {
 
 func TestParseEtcdTargetRejects(t *testing.T) {
 	cases := map[string]string{
-		"":                                "want scheme://",
-		"etcd://":                         "no etcd hosts",
-		"etcd://h:2379":                   "no key",
-		"etcd://h:2379/":                  "no key",
-		"etcd:///h:2379":                  "no key",
-		"etcd://h/k":                      "bad etcd host",
-		"etcd://h:99999/k":                "bad etcd host",
-		"etcd://h:1/a//b":                 "empty segment",
-		"etcd://h:1/k?key=x":              "key given twice",
-		"etcd://h:1/k?pass=hunter2":       "needs a user",
-		"etcd://h:1/k?tls=maybe":          "not a boolean",
-		"etcd://h:1/k?certFile=/c":        "go together",
-		"etcd://u:hunter2@h/k":            "bad etcd host",
+		"":                                  "want scheme://",
+		"etcd://":                           "no etcd hosts",
+		"etcd://h:2379":                     "no key",
+		"etcd://h:2379/":                    "no key",
+		"etcd:///h:2379":                    "no key",
+		"etcd://h/k":                        "bad etcd host",
+		"etcd://h:99999/k":                  "bad etcd host",
+		"etcd://h:1/a//b":                   "empty segment",
+		"etcd://h:1/k?key=x":                "key given twice",
+		"etcd://h:1/k?pass=hunter2":         "needs a user",
+		"etcd://h:1/k?tls=maybe":            "not a boolean",
+		"etcd://h:1/k?certFile=/c":          "go together",
+		"etcd://u:hunter2@h/k":              "bad etcd host",
 		"etcd://h:1/k?%zz&password=hunter2": "malformed query",
 	}
 	for in, want := range cases {

@@ -13,9 +13,9 @@ func TestRedact(t *testing.T) {
 		"etcd://h:2379/k?password=hunter2&tls=true":       "etcd://h:2379/k?password=xxxxx&tls=true",
 		"polaris://s?namespace=n&token=hunter2/pkg.Svc/M": "polaris://s?namespace=n&token=xxxxx/pkg.Svc/M",
 		"etcd:///h?key=k&Password=hunter2/pkg.Svc/M":      "etcd:///h?key=k&Password=xxxxx/pkg.Svc/M",
-		"user@host":                                       "user@host",
-		"a:b@c,d:e@f":                                     "a:xxxxx@c,d:xxxxx@f",
-		"passport=ok":                                     "passport=ok",
+		"user@host":   "user@host",
+		"a:b@c,d:e@f": "a:xxxxx@c,d:xxxxx@f",
+		"passport=ok": "passport=ok",
 	}
 	for in, want := range cases {
 		if got := Redact(in); got != want {

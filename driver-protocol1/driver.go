@@ -1,0 +1,89 @@
+// Package protocol1 is the reference dtm driver: the smallest driver that does
+// everything dtm asks of one, written to be copied by framework maintainers.
+//
+// A branch URL "protocol1://10.0.0.1:8080,10.0.0.2:8080/pkg.Svc/Method" calls
+// Method on those addresses, round robin. Blank-import the package to register
+// the driver, then select it with dtmdriver.Use(protocol1.Name) in clients or
+// MicroService.Driver: dtm-driver-protocol1 in dtm's conf.yml.
+package protocol1
+
+import (
+	"github.com/dtm-labs/dtmdriver"
+	"github.com/dtmkit/drivers/kit"
+	"google.golang.org/grpc/resolver"
+)
+
+// Name is the name the driver registers under, as upstream's does.
+const Name = "dtm-driver-protocol1"
+
+// Scheme is the URL scheme this driver resolves.
+const Scheme = "protocol1"
+
+// Driver implements dtmdriver.Driver (dtm ≥ v1.15) and kit.LegacyDriver
+// (older dtm). It holds no state: protocol1 lists its addresses in the URL.
+type Driver struct{}
+
+// Both generations of the driver interface are satisfied.
+var (
+	_ dtmdriver.Driver = (*Driver)(nil)
+	_ kit.LegacyDriver = (*Driver)(nil)
+)
+
+// init registers the driver, so a blank import is all dtm needs.
+func init() {
+	dtmdriver.Register(&Driver{})
+}
+
+// GetName returns Name.
+func (*Driver) GetName() string { return Name }
+
+// RegisterGrpcResolver registers the protocol1 resolver with grpc. dtmdriver.Use
+// calls it (as RegisterAddrResolver) in dtm and in every client, before any
+// protocol1 URL is dialled. kit.WithRoundRobin gives the connections a
+// round_robin policy, since dtm dials with none.
+func (*Driver) RegisterGrpcResolver() {
+	resolver.Register(kit.WithRoundRobin(builder{}))
+}
+
+// RegisterGrpcService is called once when dtm starts, with MicroService.Target
+// and MicroService.EndPoint. A driver with a registry publishes endpoint there;
+// protocol1 has none, so it only checks both, because dtm exits on an error
+// here and the message must say what to fix. An empty target is a no-op.
+func (*Driver) RegisterGrpcService(target, endpoint string) error {
+	if target == "" {
+		return nil
+	}
+	if _, err := parseTarget(target); err != nil {
+		return err
+	}
+	if err := kit.ValidateHostPort(endpoint); err != nil {
+		return kit.NewURLError(endpoint, "EndPoint must be host:port", err)
+	}
+	return nil
+}
+
+// ParseServerMethod splits a branch URL into the server dtm dials and the
+// method it invokes. dtm calls it on every branch call, so it works on
+// substrings only. It rejects a URL whose server dtm could not dial (dtm
+// panics on a dial error), naming the accepted forms.
+func (*Driver) ParseServerMethod(uri string) (server, method string, err error) {
+	u, err := kit.SplitBranchURL(uri)
+	if err != nil {
+		return "", "", err
+	}
+	if u.Scheme == "" { // plain host:port/pkg.Svc/M, as dtm's default driver
+		return u.Server, u.Method, nil
+	}
+	if _, err := parseTarget(u.Server); err != nil {
+		return "", "", err
+	}
+	return u.Server, u.Method, nil
+}
+
+// RegisterAddrResolver is the dtmdriver v0.0.6 name of RegisterGrpcResolver.
+func (d *Driver) RegisterAddrResolver() { d.RegisterGrpcResolver() }
+
+// RegisterService is the dtmdriver v0.0.6 name of RegisterGrpcService.
+func (d *Driver) RegisterService(target, endpoint string) error {
+	return d.RegisterGrpcService(target, endpoint)
+}
