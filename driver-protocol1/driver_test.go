@@ -33,11 +33,11 @@ func TestParseServerMethod(t *testing.T) {
 	bad := map[string]string{
 		"":                                        "empty URL",
 		"protocol1://a:1":                         "no method",
-		"protocol1://a/pkg.Svc/M":                 "bad address",
+		"protocol1://a/pkg.Svc/M":                 "is not host:port",
 		"protocol1://a:1/extra/pkg.Svc/M":         "want protocol1://",
-		"protocol1://a:1,/pkg.Svc/M":              "bad address",
+		"protocol1://a:1,/pkg.Svc/M":              "is not host:port",
 		"etcd://h:2379/k/pkg.Svc/M":               "want protocol1://",
-		"protocol1://u:hunter2@a:1/pkg.Svc/M":     "bad address",
+		"protocol1://u:hunter2@a:1/pkg.Svc/M":     "is not host:port",
 		"protocol1://a:1/pkg.Svc/M?token=hunter2": "want protocol1://",
 	}
 	for in, want := range bad {

@@ -1,6 +1,7 @@
 package protocol1
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/dtmkit/drivers/kit"
@@ -9,22 +10,31 @@ import (
 // acceptedForms is quoted in errors so users see what would have worked.
 const acceptedForms = "want protocol1://host:port[,host:port...] or host:port/pkg.Service/Method"
 
-// parseTarget checks "protocol1://h1:p1,h2:p2" and returns its addresses
-// as one comma-separated substring.
-func parseTarget(target string) (string, error) {
+var errNotProtocol1 = errors.New(acceptedForms)
+
+// splitTarget checks "protocol1://h1:p1,h2:p2" and returns its addresses as
+// one comma-separated substring. Its errors do not quote target: callers wrap
+// them with the input they were given.
+func splitTarget(target string) (string, error) {
 	hosts, ok := strings.CutPrefix(target, Scheme+"://")
-	if !ok {
-		return "", kit.NewURLError(target, acceptedForms, nil)
-	}
-	if hosts == "" || strings.ContainsAny(hosts, "/?#") {
-		return "", kit.NewURLError(target, acceptedForms, nil)
+	if !ok || hosts == "" || strings.ContainsAny(hosts, "/?#") {
+		return "", errNotProtocol1
 	}
 	for rest, more := hosts, true; more; {
 		var h string
 		h, rest, more = strings.Cut(rest, ",")
 		if err := kit.ValidateHostPort(h); err != nil {
-			return "", kit.NewURLError(target, "bad address", err)
+			return "", err
 		}
+	}
+	return hosts, nil
+}
+
+// parseTarget is splitTarget with errors that quote target, redacted.
+func parseTarget(target string) (string, error) {
+	hosts, err := splitTarget(target)
+	if err != nil {
+		return "", kit.NewURLError(target, "bad protocol1 target", err)
 	}
 	return hosts, nil
 }

@@ -1,0 +1,111 @@
+// Package protocol1_test runs the conformance suite against the reference
+// driver, with plain gRPC servers as the business instances: protocol1 has
+// no registry, the branch URL lists the instances.
+package protocol1_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dtmkit/drivers/conformance"
+	"github.com/dtmkit/drivers/conformance/busi"
+	protocol1 "github.com/dtmkit/drivers/driver-protocol1"
+	"google.golang.org/grpc"
+)
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, newHarness)
+}
+
+type harness struct {
+	mu        sync.Mutex
+	instances map[string][]*instance // by service
+}
+
+func newHarness(context.Context, *testing.T) (conformance.Harness, error) {
+	return &harness{instances: map[string][]*instance{}}, nil
+}
+
+func (h *harness) DriverName() string { return protocol1.Name }
+
+func (h *harness) DtmRegistration(grpcAddr string) (target, endpoint, clientURL string) {
+	url := "protocol1://" + grpcAddr
+	return url, grpcAddr, url
+}
+
+func (h *harness) StartInstance(_ context.Context, service string, register func(*grpc.Server)) (conformance.Instance, error) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	srv := grpc.NewServer()
+	register(srv)
+	go func() { _ = srv.Serve(lis) }()
+	inst := &instance{h: h, service: service, addr: lis.Addr().String(), srv: srv}
+	h.mu.Lock()
+	h.instances[service] = append(h.instances[service], inst)
+	h.mu.Unlock()
+	return inst, nil
+}
+
+// ServiceURL lists the service's running instances, which is all the
+// registering protocol1 has.
+func (h *harness) ServiceURL(service string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var addrs []string
+	for _, i := range h.instances[service] {
+		addrs = append(addrs, i.addr)
+	}
+	return "protocol1://" + strings.Join(addrs, ",")
+}
+
+func (h *harness) ParseCases() []conformance.ParseCase {
+	m := busi.TransIn
+	return []conformance.ParseCase{
+		{URL: "protocol1://127.0.0.1:1,127.0.0.1:2" + m, Server: "protocol1://127.0.0.1:1,127.0.0.1:2", Method: m},
+		{URL: "protocol1://[::1]:8080" + m, Server: "protocol1://[::1]:8080", Method: m},
+		{URL: "protocol1://127.0.0.1" + m, WantErr: "is not host:port"},
+		{URL: "protocol1://127.0.0.1:1/key" + m, WantErr: "want protocol1://"},
+		{URL: "protocol1://127.0.0.1:1" + m + "?x=1", WantErr: "want protocol1://"},
+		{URL: "etcd://127.0.0.1:2379/key" + m, WantErr: "want protocol1://"},
+	}
+}
+
+func (h *harness) Close() {
+	h.mu.Lock()
+	all := h.instances
+	h.instances = map[string][]*instance{}
+	h.mu.Unlock()
+	for _, list := range all {
+		for _, i := range list {
+			i.srv.Stop()
+		}
+	}
+}
+
+type instance struct {
+	h       *harness
+	service string
+	addr    string
+	srv     *grpc.Server
+}
+
+func (i *instance) Addr() string { return i.addr }
+
+func (i *instance) Stop() {
+	i.h.mu.Lock()
+	list := i.h.instances[i.service]
+	for n, other := range list {
+		if other == i {
+			i.h.instances[i.service] = append(list[:n:n], list[n+1:]...)
+			break
+		}
+	}
+	i.h.mu.Unlock()
+	i.srv.Stop()
+}

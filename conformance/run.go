@@ -1,0 +1,125 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dtm-labs/dtm/client/dtmgrpc"
+	"github.com/dtmkit/drivers/conformance/busi"
+	"github.com/dtmkit/drivers/conformance/infra"
+)
+
+// Env is what Run set up, handed to a driver package's own subtests through
+// RunWith.
+type Env struct {
+	Harness Harness
+	Dtm     *infra.Dtm
+	// DtmURL is the URL clients dial dtm through, from DtmRegistration.
+	DtmURL string
+	// Bank serves every business instance the suite starts.
+	Bank *busi.Bank
+	// Service is the business service started with one instance, and URL
+	// its branch URL prefix.
+	Service, URL string
+	// Logs captures dtm's logs.
+	Logs *infra.Logs
+
+	nextUser atomic.Int64
+	nextGid  atomic.Int64
+}
+
+// Run starts a real dtm server that uses the harness' driver, one business
+// instance, and runs the conformance subtests. Call it once per process.
+func Run(t *testing.T, newHarness HarnessMaker) {
+	RunWith(t, newHarness, nil)
+}
+
+// RunWith is Run followed by the driver's own subtests, which get the same
+// dtm, harness and bank.
+func RunWith(t *testing.T, newHarness HarnessMaker, more func(t *testing.T, env *Env)) {
+	env := setUp(t, newHarness)
+	subtests := []struct {
+		name string
+		run  func(*testing.T, *Env)
+	}{
+		{"Interface", testInterface},
+		{"ParseServerMethod", testParseServerMethod},
+		{"RegisterService", testRegisterService},
+		{"Msg", testMsg},
+		{"SagaSuccess", testSagaSuccess},
+		{"SagaCompensate", testSagaCompensate},
+		{"TccConfirm", testTccConfirm},
+		{"TccCancel", testTccCancel},
+		{"ConcurrentSagas", testConcurrentSagas},
+		{"LoadSpread", testLoadSpread},
+	}
+	for _, st := range subtests {
+		t.Run(st.name, func(t *testing.T) { st.run(t, env) })
+	}
+	if more != nil {
+		more(t, env)
+	}
+}
+
+func setUp(t *testing.T, newHarness HarnessMaker) *Env {
+	t.Helper()
+	var echo *os.File
+	if testing.Verbose() && os.Getenv("DTMKIT_DTM_LOGS") != "" {
+		echo = os.Stderr
+	}
+	env := &Env{Logs: infra.CaptureDtmLogs(echo, false), Bank: busi.NewBank(), Service: "busi"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	h, err := newHarness(ctx, t)
+	if err != nil {
+		t.Fatalf("make harness: %v", err)
+	}
+	t.Cleanup(h.Close)
+	env.Harness = h
+	if err := dtmgrpc.UseDriver(h.DriverName()); err != nil {
+		t.Fatalf("use driver: %v", err)
+	}
+	env.Dtm, err = infra.StartDtm(infra.DtmOptions{
+		Driver: h.DriverName(),
+		Registration: func(grpcAddr string) (string, string) {
+			var target, endpoint string
+			target, endpoint, env.DtmURL = h.DtmRegistration(grpcAddr)
+			return target, endpoint
+		},
+	})
+	if err != nil {
+		t.Fatalf("start dtm: %v", err)
+	}
+	inst, err := h.StartInstance(ctx, env.Service, env.Bank.Register(env.Service+"-1"))
+	if err != nil {
+		t.Fatalf("start business instance: %v", err)
+	}
+	t.Cleanup(inst.Stop)
+	env.URL = h.ServiceURL(env.Service)
+	return env
+}
+
+// User returns a user ID no other subtest uses, so balances do not mix.
+func (e *Env) User() int64 { return 1000 + e.nextUser.Add(1) }
+
+// Gid returns a fresh transaction ID, readable in logs.
+func (e *Env) Gid(prefix string) string {
+	return fmt.Sprintf("%s-%d-%d", prefix, time.Now().UnixNano(), e.nextGid.Add(1))
+}
+
+// WaitStatus waits until dtm reports status for gid.
+func (e *Env) WaitStatus(t testing.TB, gid, status string) {
+	t.Helper()
+	var last string
+	err := infra.WaitFor(30*time.Second, "transaction "+gid+" to be "+status, func() bool {
+		last = e.Dtm.TransStatus(gid)
+		return last == status
+	})
+	if err != nil {
+		t.Fatalf("%v (last status %q)", err, last)
+	}
+}

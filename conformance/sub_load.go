@@ -1,0 +1,117 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dtm-labs/dtm/client/dtmgrpc"
+	"github.com/dtmkit/drivers/conformance/busi"
+)
+
+// concurrentSagas is how many sagas testConcurrentSagas submits at once.
+const concurrentSagas = 100
+
+// testConcurrentSagas submits sagas concurrently: all succeed, the money is
+// conserved, and every branch is delivered exactly once.
+func testConcurrentSagas(t *testing.T, e *Env) {
+	from, to := e.User(), e.User()
+	gids := e.submitSagas(t, e.URL, concurrentSagas, concurrentSagas, from, to)
+	for _, gid := range gids {
+		e.WaitStatus(t, gid, "succeed")
+	}
+	e.expectBalances(t, map[int64]int64{from: -concurrentSagas, to: concurrentSagas})
+	for _, gid := range gids {
+		e.expectOps(t, gid, []string{"action", "action"})
+	}
+}
+
+// submitSagas submits n two-branch sagas moving 1 from one user to another
+// through prefix, workers at a time, and returns their gids.
+func (e *Env) submitSagas(t testing.TB, prefix string, n, workers int, from, to int64) []string {
+	t.Helper()
+	gids := make([]string, n)
+	for i := range gids {
+		gids[i] = e.Gid("load")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	jobs := make(chan string)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for gid := range jobs {
+				errs <- dtmgrpc.NewSagaGrpc(e.DtmURL, gid).
+					Add(prefix+busi.TransOut, prefix+busi.TransOutRevert, busi.Req{UserID: from, Amount: 1}.Proto()).
+					Add(prefix+busi.TransIn, prefix+busi.TransInRevert, busi.Req{UserID: to, Amount: 1}.Proto()).
+					Submit()
+			}
+		}()
+	}
+	for _, gid := range gids {
+		select {
+		case jobs <- gid:
+		case <-ctx.Done():
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("submit saga: %v", err)
+		}
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("submitting %d sagas: %v", n, ctx.Err())
+	}
+	return gids
+}
+
+// spreadInstances and spreadSagas size testLoadSpread: 150 two-branch sagas
+// make 300 branch calls over 3 instances.
+const (
+	spreadInstances = 3
+	spreadSagas     = 150
+)
+
+// testLoadSpread starts three instances of a service and checks that dtm's
+// branch calls through the driver reach each about equally.
+func testLoadSpread(t *testing.T, e *Env) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	const service = "spread"
+	for i := 1; i <= spreadInstances; i++ {
+		inst, err := e.Harness.StartInstance(ctx, service, e.Bank.Register(fmt.Sprintf("%s-%d", service, i)))
+		if err != nil {
+			t.Fatalf("start instance %d: %v", i, err)
+		}
+		t.Cleanup(inst.Stop)
+	}
+	from, to := e.User(), e.User()
+	gids := e.submitSagas(t, e.Harness.ServiceURL(service), spreadSagas, 10, from, to)
+	var calls []busi.Call
+	for _, gid := range gids {
+		e.WaitStatus(t, gid, "succeed")
+		calls = append(calls, e.Bank.Calls(gid)...)
+	}
+	counts := busi.CountByInstance(calls)
+	shares := ""
+	for _, inst := range busi.Instances(counts) {
+		shares += fmt.Sprintf(" %s=%d (%.1f%%)", inst, counts[inst], 100*float64(counts[inst])/float64(len(calls)))
+	}
+	t.Logf("%d branch calls over %d instances:%s", len(calls), spreadInstances, shares)
+	if len(counts) != spreadInstances {
+		t.Fatalf("calls reached %d instances, want %d:%s", len(counts), spreadInstances, shares)
+	}
+	for inst, n := range counts {
+		if share := float64(n) / float64(len(calls)); share < 0.2333 || share > 0.4333 {
+			t.Errorf("instance %s got %.1f%% of calls, want 33%% ± 10", inst, 100*share)
+		}
+	}
+}
