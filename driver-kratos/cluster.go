@@ -1,0 +1,102 @@
+package kratosdriver
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dtmkit/drivers/kit"
+	etcdregistry "github.com/go-kratos/kratos/contrib/registry/etcd/v2"
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+// dialTimeout bounds connecting and authenticating to etcd.
+const dialTimeout = 5 * time.Second
+
+// cluster is one etcd client and the kratos registry on it, shared by every
+// target that names the same hosts with the same credentials and TLS.
+type cluster struct {
+	hosts string
+	// ready is closed when client and registry, or err, are set.
+	ready    chan struct{}
+	client   *clientv3.Client
+	registry *etcdregistry.Registry
+	err      error
+	// regMu serializes Register and Deregister, which kratos' registry does
+	// not guard.
+	regMu sync.Mutex
+}
+
+// clusterFor returns the cached cluster of t, connecting on first use and
+// waiting, until ctx is done, for a connection another caller started. A
+// failed connection is forgotten, so the next call tries again.
+func (s *session) clusterFor(ctx context.Context, t kit.EtcdTarget) (*cluster, error) {
+	key := t.ClusterKey()
+	s.d.mu.Lock()
+	if s.closed {
+		s.d.mu.Unlock()
+		return nil, errClosed
+	}
+	c, found := s.clusters[key]
+	if !found {
+		c = &cluster{hosts: strings.Join(t.Hosts, ","), ready: make(chan struct{})}
+		s.clusters[key] = c
+	}
+	s.d.mu.Unlock()
+
+	if !found {
+		c.connect(s.ctx, t)
+		if c.err != nil {
+			s.d.mu.Lock()
+			if s.clusters[key] == c {
+				delete(s.clusters, key)
+			}
+			s.d.mu.Unlock()
+		}
+	}
+	select {
+	case <-c.ready:
+		return c, c.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("connect to etcd %s: %w", c.hosts, ctx.Err())
+	}
+}
+
+// connect creates the client; with credentials, clientv3 authenticates here,
+// so a wrong password fails now rather than on every call.
+func (c *cluster) connect(ctx context.Context, t kit.EtcdTarget) {
+	defer close(c.ready)
+	who := ""
+	if t.User != "" {
+		who = " as user " + t.User
+	}
+	tlsConfig, err := t.TLS.TLSConfig()
+	if err != nil {
+		c.err = fmt.Errorf("etcd %s TLS: %w", c.hosts, err)
+		return
+	}
+	client, err := clientv3.New(clientv3.Config{
+		Endpoints:   t.Hosts,
+		DialTimeout: dialTimeout,
+		Username:    t.User,
+		Password:    t.Pass,
+		TLS:         tlsConfig,
+		Context:     ctx,
+	})
+	if err != nil {
+		c.err = fmt.Errorf("connect to etcd %s%s: %w", c.hosts, who, err)
+		return
+	}
+	c.client = client
+	c.registry = etcdregistry.New(client, etcdregistry.Context(ctx))
+}
+
+// close closes the client once connecting has finished.
+func (c *cluster) close() {
+	<-c.ready
+	if c.client != nil {
+		_ = c.client.Close()
+	}
+}

@@ -1,0 +1,91 @@
+// Package kratosdriver is the dtm driver for kratos services registered in
+// etcd through kratos' etcd registry (contrib/registry/etcd).
+//
+// Branch URLs take three forms:
+//
+//	discovery://127.0.0.1:2379/helloworld/pkg.Svc/Method   etcd hosts in the URL
+//	discovery:///helloworld/pkg.Svc/Method                  the registry dtm registered in
+//	direct:///10.0.0.1:9000,10.0.0.2:9000/pkg.Svc/Method    fixed addresses
+//
+// Unlike upstream's driver, the discovery resolver is registered by
+// RegisterGrpcResolver, which dtmdriver.Use calls in every process, so a
+// client that never registers a service resolves discovery:// too.
+//
+// Blank-import the package to register the driver, then select it with
+// dtmdriver.Use(kratosdriver.Name) in clients, or MicroService.Driver:
+// dtm-driver-kratos in dtm's conf.yml.
+package kratosdriver
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/dtm-labs/dtmdriver"
+	"github.com/dtmkit/drivers/kit"
+	"github.com/go-kratos/kratos/v2/transport/grpc/resolver/direct"
+	"google.golang.org/grpc/resolver"
+)
+
+// Name is the name the driver registers under, as upstream's does.
+const Name = "dtm-driver-kratos"
+
+// The URL schemes this driver resolves, and the one it also accepts as a
+// registration target.
+const (
+	DiscoveryScheme = "discovery"
+	DirectScheme    = "direct"
+	EtcdScheme      = "etcd"
+)
+
+// Driver implements dtmdriver.Driver (dtm ≥ v1.15) and kit.LegacyDriver
+// (older dtm). The zero value is ready to use; Close releases what it holds.
+type Driver struct {
+	mu sync.Mutex
+	// s holds the etcd clients, registrations and resolvers; Close ends it
+	// and the next use starts a new one.
+	s *session
+	// hasHome tells ParseServerMethod, without locking, whether
+	// discovery:///<service> has a registry to resolve in.
+	hasHome atomic.Bool
+}
+
+// Both generations of the driver interface are satisfied.
+var (
+	_ dtmdriver.Driver = (*Driver)(nil)
+	_ kit.LegacyDriver = (*Driver)(nil)
+)
+
+// init registers the driver, so a blank import is all dtm needs.
+func init() {
+	dtmdriver.Register(&Driver{})
+}
+
+// GetName returns Name.
+func (*Driver) GetName() string { return Name }
+
+// RegisterGrpcResolver registers the discovery and direct resolvers with grpc,
+// both giving their connections a round_robin policy since dtm dials with
+// none. dtmdriver.Use calls it (as RegisterAddrResolver) in dtm and in every
+// client, so discovery:// URLs resolve without RegisterGrpcService.
+func (d *Driver) RegisterGrpcResolver() {
+	resolver.Register(kit.WithRoundRobin(&discoveryBuilder{d: d}))
+	resolver.Register(kit.WithRoundRobin(direct.NewBuilder()))
+}
+
+// RegisterAddrResolver is the dtmdriver v0.0.6 name of RegisterGrpcResolver.
+func (d *Driver) RegisterAddrResolver() { d.RegisterGrpcResolver() }
+
+// RegisterService is the dtmdriver v0.0.6 name of RegisterGrpcService.
+func (d *Driver) RegisterService(target, endpoint string) error {
+	return d.RegisterGrpcService(target, endpoint)
+}
+
+// session returns the current session, starting one if needed.
+func (d *Driver) session() *session {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.s == nil {
+		d.s = newSession(d)
+	}
+	return d.s
+}

@@ -1,0 +1,76 @@
+package kratosdriver
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// errClosed is returned by work that a Close interrupted.
+var errClosed = errors.New(Name + ": driver closed")
+
+// session is what a Driver holds between its first use and Close: the etcd
+// clients, the instances it registered and the resolvers watching etcd. Its
+// fields are guarded by the driver's mutex.
+type session struct {
+	d      *Driver
+	ctx    context.Context
+	cancel context.CancelFunc
+	// clusters caches one etcd client per distinct host set and identity.
+	clusters map[string]*cluster
+	// home is the cluster of the first registration, where
+	// discovery:///<service> resolves.
+	home       *cluster
+	registered []registration
+	// closed is set when Close starts; nothing is added afterwards.
+	closed bool
+	// resolvers counts the resolver goroutines, so Close can wait for them.
+	resolvers sync.WaitGroup
+}
+
+func newSession(d *Driver) *session {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &session{d: d, ctx: ctx, cancel: cancel, clusters: map[string]*cluster{}}
+}
+
+// Close deregisters every instance RegisterGrpcService published, stops the
+// resolvers and closes the etcd clients. Connections dialled through the
+// driver keep their last addresses. The driver can be used again afterwards.
+func (d *Driver) Close() error {
+	d.mu.Lock()
+	s := d.s
+	d.s = nil
+	d.hasHome.Store(false)
+	if s == nil {
+		d.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	registered, clusters := s.registered, s.clusters
+	s.registered, s.clusters = nil, nil
+	d.mu.Unlock()
+
+	var errs []error
+	for _, r := range registered {
+		errs = append(errs, r.deregister())
+	}
+	s.cancel() // stops heartbeats and resolvers
+	s.resolvers.Wait()
+	for _, c := range clusters {
+		c.close()
+	}
+	return errors.Join(errs...)
+}
+
+// homeCluster returns the cluster discovery:///<service> resolves in.
+func (s *session) homeCluster() (*cluster, error) {
+	s.d.mu.Lock()
+	defer s.d.mu.Unlock()
+	if s.closed {
+		return nil, errClosed
+	}
+	if s.home == nil {
+		return nil, errNoHome
+	}
+	return s.home, nil
+}
