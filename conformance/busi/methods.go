@@ -29,9 +29,9 @@ type effect struct {
 type barrierKind int
 
 const (
-	kindAction   barrierKind = iota // saga action, msg action, TCC try
-	kindUndo                        // saga compensation, TCC cancel
-	kindConfirm                     // TCC confirm
+	kindAction  barrierKind = iota // saga action, msg action, TCC try
+	kindUndo                       // saga compensation, TCC cancel
+	kindConfirm                    // TCC confirm
 )
 
 // effects: saga and msg move money in the action; TCC reserves outgoing money
