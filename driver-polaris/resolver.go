@@ -1,0 +1,201 @@
+package polaris
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dtmkit/drivers/kit"
+	"github.com/polarismesh/polaris-go/api"
+	"github.com/polarismesh/polaris-go/pkg/model"
+	"google.golang.org/grpc/resolver"
+)
+
+// builder builds resolvers for polaris:// targets.
+type builder struct{}
+
+func (builder) Scheme() string { return Scheme }
+
+// Build checks the target, makes sure the SDK context exists and starts a
+// resolver. The first resolution happens in the resolver's goroutine.
+func (builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
+	raw := target.URL.String()
+	if target.URL.User != nil {
+		return nil, kit.NewURLError(raw, "no user info: want polaris://<service>[?namespace=<ns>]", nil)
+	}
+	if p := target.URL.Path; p != "" && p != "/" {
+		return nil, kit.NewURLError(raw, "a service name holds no '/': want polaris://<service>[?namespace=<ns>]", nil)
+	}
+	t, err := parseTarget(raw, target.URL.Host, target.URL.RawQuery)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := shared.get(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &polarisResolver{
+		target:  t,
+		cc:      cc,
+		refresh: shared.resolverRefresh(),
+		poked:   make(chan struct{}, 1),
+		ctx:     ctx,
+		cancel:  cancel,
+		done:    make(chan struct{}),
+	}
+	go r.run()
+	return r, nil
+}
+
+// polarisResolver reports the usable instances of one service: healthy, not
+// isolated, weight > 0, with the wanted metadata. It re-reads them from
+// polaris-go's cache when polaris-go notifies a change, when grpc asks, and
+// every refresh interval as a safety net.
+type polarisResolver struct {
+	target  serviceTarget
+	cc      resolver.ClientConn
+	refresh time.Duration
+	poked   chan struct{}
+	ctx     context.Context
+	cancel  context.CancelFunc
+	done    chan struct{}
+
+	// owned by run
+	sdk   api.SDKContext // the context watched, nil when none
+	watch *model.WatchAllInstancesResponse
+	last  string // the state last reported, as a comparable string
+}
+
+// ResolveNow asks for a resolution soon.
+func (r *polarisResolver) ResolveNow(resolver.ResolveNowOptions) { r.poke() }
+
+// Close stops the resolver and its watch, and waits for its goroutine.
+func (r *polarisResolver) Close() {
+	r.cancel()
+	<-r.done
+}
+
+// OnInstancesUpdate is polaris-go's change notification. polaris-go calls it
+// from a new goroutine per change, so the update it carries may be stale by
+// the time it runs: it only triggers a fresh read.
+func (r *polarisResolver) OnInstancesUpdate(*model.InstancesResponse) { r.poke() }
+
+func (r *polarisResolver) poke() {
+	select {
+	case r.poked <- struct{}{}:
+	default:
+	}
+}
+
+func (r *polarisResolver) run() {
+	defer close(r.done)
+	defer r.unwatch()
+	tick := time.NewTicker(r.refresh)
+	defer tick.Stop()
+	for {
+		r.resolve()
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-r.poked:
+		case <-tick.C:
+		}
+	}
+}
+
+// errClosed is reported once Driver.Close destroyed the SDK context.
+var errClosed = errors.New("polaris: the driver was closed; no SDK context to resolve with")
+
+// resolve reads the instances and reports them if they changed.
+func (r *polarisResolver) resolve() {
+	sdk := shared.current()
+	if sdk == nil || sdk.IsDestroyed() {
+		r.unwatch()
+		r.cc.ReportError(errClosed)
+		return
+	}
+	if sdk != r.sdk {
+		r.unwatch()
+		r.startWatch(sdk) // on failure, the next resolve retries
+	}
+	req := &api.GetAllInstancesRequest{}
+	req.Namespace, req.Service = r.target.Namespace, r.target.Service
+	resp, err := api.NewConsumerAPIByContext(sdk).GetAllInstances(req)
+	if err != nil {
+		r.last = ""
+		r.cc.ReportError(fmt.Errorf("polaris: instances of %s in namespace %s: %w", r.target.Service, r.target.Namespace, err))
+		return
+	}
+	addrs := r.usable(resp.Instances)
+	key := stateKey(addrs)
+	if key == r.last {
+		return
+	}
+	err = r.cc.UpdateState(resolver.State{Addresses: addrs})
+	if len(addrs) == 0 {
+		// The balancer rejects an empty state, but has dropped the old
+		// instances; say why calls fail, and wait for a change.
+		r.cc.ReportError(fmt.Errorf("polaris: no healthy instance of %s in namespace %s", r.target.Service, r.target.Namespace))
+		err = nil
+	}
+	if err == nil {
+		r.last = key
+	}
+}
+
+// usable filters instances and makes their addresses, weights attached.
+func (r *polarisResolver) usable(instances []model.Instance) []resolver.Address {
+	addrs := make([]resolver.Address, 0, len(instances))
+	for _, in := range instances {
+		if !in.IsHealthy() || in.IsIsolated() || in.GetWeight() <= 0 || !hasMetadata(in.GetMetadata(), r.target.Metadata) {
+			continue
+		}
+		addr := net.JoinHostPort(in.GetHost(), strconv.FormatUint(uint64(in.GetPort()), 10))
+		addrs = append(addrs, withWeight(resolver.Address{Addr: addr}, in.GetWeight()))
+	}
+	return addrs
+}
+
+func hasMetadata(have, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// stateKey is a comparable form of addrs: sorted "addr=weight".
+func stateKey(addrs []resolver.Address) string {
+	parts := make([]string, len(addrs))
+	for i, a := range addrs {
+		parts[i] = a.Addr + "=" + strconv.Itoa(weightOf(a))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+// startWatch subscribes to changes of the service in notify mode.
+func (r *polarisResolver) startWatch(sdk api.SDKContext) {
+	req := &api.WatchAllInstancesRequest{}
+	req.Namespace, req.Service = r.target.Namespace, r.target.Service
+	req.WatchMode = api.WatchModeNotify
+	req.InstancesListener = r
+	resp, err := api.NewConsumerAPIByContext(sdk).WatchAllInstances(req)
+	if err != nil {
+		return
+	}
+	r.sdk, r.watch = sdk, resp
+}
+
+func (r *polarisResolver) unwatch() {
+	if r.watch != nil && !r.sdk.IsDestroyed() {
+		r.watch.CancelWatch()
+	}
+	r.sdk, r.watch = nil, nil
+}
