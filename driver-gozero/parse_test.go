@@ -1,0 +1,122 @@
+package gozero
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseServerMethod(t *testing.T) {
+	d := &Driver{}
+	ok := []struct{ in, server, method string }{
+		// legacy form, as dtm's docs write it
+		{"etcd://127.0.0.1:2379/trans.rpc/trans.Trans/TransIn", "etcd://127.0.0.1:2379/trans.rpc", "/trans.Trans/TransIn"},
+		{"etcd://h1:2379,h2:2379/trans.rpc/pkg.Svc/M", "etcd://h1:2379,h2:2379/trans.rpc", "/pkg.Svc/M"},
+		{"discov://h:2379/trans.rpc/pkg.Svc/M", "discov://h:2379/trans.rpc", "/pkg.Svc/M"},
+		// nested keys: split at the method, not at the first "/"
+		{"etcd://h:2379/a/b/trans.rpc/pkg.Svc/M", "etcd://h:2379/a/b/trans.rpc", "/pkg.Svc/M"},
+		// go-zero's BuildTarget() + "/pkg.Svc/M"
+		{"etcd:///h1:2379,h2:2379?key=trans.rpc/pkg.Svc/M", "etcd:///h1:2379,h2:2379?key=trans.rpc", "/pkg.Svc/M"},
+		{"etcd:///127.0.0.1:2379?key=a/b/pkg.Svc/M", "etcd:///127.0.0.1:2379?key=a/b", "/pkg.Svc/M"},
+		{"etcd:///h:2379?key=%2Fgrpc%2Ftrans/pkg.Svc/M", "etcd:///h:2379?key=%2Fgrpc%2Ftrans", "/pkg.Svc/M"},
+		// credentials and TLS stay with the server, wherever the method is
+		{"etcd://h:2379/trans/pkg.Svc/M?user=root&pass=pw", "etcd://h:2379/trans?user=root&pass=pw", "/pkg.Svc/M"},
+		{"etcd:///h:2379?key=trans&user=root&password=pw/pkg.Svc/M", "etcd:///h:2379?key=trans&user=root&password=pw", "/pkg.Svc/M"},
+		{"etcd://root:pw@h:2379/trans/pkg.Svc/M", "etcd://root:pw@h:2379/trans", "/pkg.Svc/M"},
+		// file paths hold "/": their query goes before the method
+		{"etcd:///h:2379?key=k&certFile=/c.pem&certKeyFile=/k.pem&caFile=/ca.pem/pkg.Svc/M", "etcd:///h:2379?key=k&certFile=/c.pem&certKeyFile=/k.pem&caFile=/ca.pem", "/pkg.Svc/M"},
+		{"etcd://h:2379/k?caFile=/ca.pem&certFile=/c.pem&certKeyFile=/k.pem/pkg.Svc/M", "etcd://h:2379/k?caFile=/ca.pem&certFile=/c.pem&certKeyFile=/k.pem", "/pkg.Svc/M"},
+		{"direct:///a:1,b:2/pkg.Svc/M", "direct:///a:1,b:2", "/pkg.Svc/M"},
+		{"127.0.0.1:8080/busi.Busi/TransIn", "127.0.0.1:8080", "/busi.Busi/TransIn"},
+	}
+	if k8sEnabled {
+		ok = append(ok,
+			struct{ in, server, method string }{"k8s://ns/svc:8080/pkg.Svc/M", "k8s://ns/svc:8080", "/pkg.Svc/M"},
+			struct{ in, server, method string }{"k8s:///svc/pkg.Svc/M", "k8s:///svc", "/pkg.Svc/M"},
+		)
+	}
+	for _, c := range ok {
+		s, m, err := d.ParseServerMethod(c.in)
+		if err != nil || s != c.server || m != c.method {
+			t.Errorf("ParseServerMethod(%q) = %q, %q, %v; want %q, %q", c.in, s, m, err, c.server, c.method)
+		}
+	}
+}
+
+func TestParseServerMethodRejects(t *testing.T) {
+	d := &Driver{}
+	bad := map[string]string{
+		"":                              "empty URL",
+		"etcd://h:2379":                 "no method",
+		"etcd://h:2379/pkg.Svc/M":       "no key",
+		"etcd:///h:2379/pkg.Svc/M":      "no key",
+		"etcd:///h:2379?key=/pkg.Svc/M": "no key",
+		"etcd://h:1/k/pkg.Svc/M?caFile=/etc/ca.pem": "caFile has no value",
+		"etcd:///h:2379/trans/pkg.Svc/M":            "belongs in the query",
+		"etcd://h/trans/pkg.Svc/M":                  "bad etcd host",
+		"etcd:///h1:2379,h2?key=k/pkg.Svc/M":        "bad etcd host",
+		"etcd://h:1/k/pkg.Svc/M?key=x":              "key given twice",
+		"etcd://h:1/k/pkg.Svc/M?user=root":          "user needs pass",
+		"etcd://h:1/k/pkg.Svc/M?tls=true":           "certFile, certKeyFile and caFile",
+		"etcd://h:1/k/pkg.Svc/M?passwd=hunter2":     "unknown query parameter passwd",
+		"etcd://root:hunter2@h/k/pkg.Svc/M":         "bad etcd host",
+		"etcd://h:1/k/pkg.Svc/M?pass=hunter2":       "needs a user",
+		"direct://a:1/pkg.Svc/M":                    "want direct:///",
+		"direct:///a:1,b/pkg.Svc/M":                 "bad address",
+		"direct:///a:1/x/pkg.Svc/M":                 "want direct:///",
+		"consul://h:8500/trans/pkg.Svc/M":           "want scheme etcd, discov",
+		"dns:///h:1/pkg.Svc/M":                      "want scheme etcd, discov",
+		"nacos://h:8848/trans/pkg.Svc/M":            "want scheme etcd, discov",
+	}
+	if k8sEnabled {
+		bad["k8s://ns/svc:http/pkg.Svc/M"] = "bad port"
+		bad["k8s://ns/a/svc:1/pkg.Svc/M"] = "want k8s://"
+		bad["k8s://ns/pkg.Svc/M"] = "want k8s://"
+	} else {
+		bad["k8s://ns/svc:8080/pkg.Svc/M"] = "no_k8s"
+	}
+	for in, want := range bad {
+		s, m, err := d.ParseServerMethod(in)
+		if err == nil {
+			t.Errorf("ParseServerMethod(%q) = %q, %q, nil; want an error saying %q", in, s, m, want)
+			continue
+		}
+		if s != "" || m != "" {
+			t.Errorf("ParseServerMethod(%q) returned %q, %q with its error", in, s, m)
+		}
+		if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("ParseServerMethod(%q) error %q; want it to say %q without the secret", in, err, want)
+		}
+	}
+}
+
+func TestParseServerMethodAllocs(t *testing.T) {
+	d := &Driver{}
+	for _, in := range []string{
+		"etcd://127.0.0.1:2379/trans.rpc/pkg.Svc/M",
+		"etcd://127.0.0.1:2379,127.0.0.2:2379/a/b/trans.rpc/pkg.Svc/M",
+		"etcd:///127.0.0.1:2379,127.0.0.2:2379?key=trans.rpc/pkg.Svc/M",
+		"direct:///127.0.0.1:1,127.0.0.1:2/pkg.Svc/M",
+		"127.0.0.1:8080/busi.Busi/TransIn",
+	} {
+		if n := testing.AllocsPerRun(100, func() { _, _, _ = d.ParseServerMethod(in) }); n != 0 {
+			t.Errorf("ParseServerMethod(%q) allocates %v times, want 0", in, n)
+		}
+	}
+}
+
+func BenchmarkParseServerMethod(b *testing.B) {
+	d := &Driver{}
+	for _, f := range []struct{ name, url string }{
+		{"etcd", "etcd://127.0.0.1:2379/trans.rpc/pkg.Svc/Method"},
+		{"buildTarget", "etcd:///127.0.0.1:2379,127.0.0.2:2379?key=trans.rpc/pkg.Svc/Method"},
+		{"withCredentials", "etcd://127.0.0.1:2379/trans.rpc/pkg.Svc/Method?user=root&pass=pw"},
+		{"noScheme", "127.0.0.1:8080/pkg.Svc/Method"},
+	} {
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				_, _, _ = d.ParseServerMethod(f.url)
+			}
+		})
+	}
+}

@@ -1,0 +1,76 @@
+package gozero
+
+import (
+	"sync"
+
+	"github.com/dtmkit/drivers/kit"
+	zrpcresolver "github.com/zeromicro/go-zero/zrpc/resolver"
+	"google.golang.org/grpc/resolver"
+)
+
+// The go-zero resolver schemes.
+const (
+	schemeEtcd   = "etcd"
+	schemeDiscov = "discov"
+	schemeDirect = "direct"
+	schemeK8s    = "k8s"
+)
+
+var registerOnce sync.Once
+
+// RegisterGrpcResolver registers go-zero's resolvers with grpc, each wrapped
+// so that connections use round_robin: dtm dials branch servers with no
+// balancer option, and would otherwise send every call to one instance. The
+// etcd and discov resolvers also apply credentials and TLS files given in a
+// target's query (see RegisterGrpcService) before go-zero connects.
+//
+// dtmdriver.Use calls it (as RegisterAddrResolver) in dtm and in clients. It
+// registers once per process: grpc's registry must not change while
+// connections are dialled.
+func (*Driver) RegisterGrpcResolver() {
+	registerOnce.Do(registerResolvers)
+}
+
+// registerResolvers lets go-zero register its builders, then replaces each by
+// a wrapper around it. go-zero keeps the builders in an internal package, so
+// grpc's registry is the only way to reach them.
+func registerResolvers() {
+	zrpcresolver.Register()
+	for _, scheme := range schemes {
+		b := resolver.Get(scheme)
+		if b == nil { // go-zero did not register it: leave the scheme alone
+			continue
+		}
+		if scheme == schemeEtcd || scheme == schemeDiscov {
+			b = securedBuilder{Builder: b}
+		}
+		resolver.Register(kit.WithRoundRobin(b))
+	}
+}
+
+// securedBuilder applies the credentials and TLS files of an etcd target to
+// go-zero's registries, keyed by the target's hosts, before go-zero's builder
+// connects to those hosts.
+type securedBuilder struct {
+	resolver.Builder
+}
+
+func (b securedBuilder) Build(target resolver.Target, cc resolver.ClientConn, opts resolver.BuildOptions) (resolver.Resolver, error) {
+	if target.URL.User == nil && !hasSecurityQuery(target.URL.RawQuery) {
+		return b.Builder.Build(target, cc, opts)
+	}
+	t, err := parseEtcdTarget(target.URL.String())
+	if err != nil {
+		return nil, err
+	}
+	release, err := applySecurity(t)
+	if err != nil {
+		return nil, kit.NewURLError(target.URL.String(), "etcd credentials or TLS", err)
+	}
+	r, err := b.Builder.Build(target, cc, opts)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return r, nil
+}
