@@ -46,9 +46,8 @@ func (d *Driver) checkDiscovery(uri string, u kit.BranchURL) error {
 		return nil
 	}
 	if u.Query != "" || strings.IndexByte(u.Authority, '@') >= 0 {
-		// credentials or TLS: check them as the resolver will; the error
-		// quotes the server, with every value it cannot vouch for hidden
-		_, err := parseEtcdTarget(u.Server, DiscoveryScheme)
+		// credentials or TLS: check them as the resolver will
+		_, err := parseEtcdTarget(uri, u.Server, DiscoveryScheme)
 		return err
 	}
 	for rest, more := u.Authority, true; more; {

@@ -35,7 +35,7 @@ func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	if target == "" {
 		return nil
 	}
-	t, err := parseEtcdTarget(target, EtcdScheme, DiscoveryScheme)
+	t, err := parseEtcdTarget(target, target, EtcdScheme, DiscoveryScheme)
 	if err != nil {
 		return err
 	}

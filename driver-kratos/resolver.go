@@ -65,7 +65,7 @@ func (s *session) locate(target resolver.Target) (find func(context.Context) (*c
 	if u.RawQuery != "" {
 		raw += "?" + u.RawQuery
 	}
-	t, err := parseEtcdTarget(raw, DiscoveryScheme)
+	t, err := parseEtcdTarget(raw, raw, DiscoveryScheme)
 	if err != nil {
 		return nil, "", err
 	}

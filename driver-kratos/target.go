@@ -25,18 +25,23 @@ var errNoHome = errors.New("discovery:///<service> resolves in the etcd registry
 
 // parseEtcdTarget parses an etcd target of one of the given schemes, in
 // either form kit.ParseEtcdTarget accepts, and rejects unknown parameters so
-// that a misspelt credential does not go unnoticed.
-func parseEtcdTarget(raw string, schemes ...string) (kit.EtcdTarget, error) {
+// that a misspelt credential does not go unnoticed. Errors quote input, of
+// which raw is a part (a branch URL and its server).
+func parseEtcdTarget(input, raw string, schemes ...string) (kit.EtcdTarget, error) {
 	t, err := kit.ParseEtcdTarget(raw)
 	if err != nil {
-		return t, err
+		var ue *kit.URLError
+		if errors.As(err, &ue) {
+			return t, kit.NewURLError(input, ue.Reason, ue.Err)
+		}
+		return t, kit.NewURLError(input, "bad etcd target", err)
 	}
 	known := false
 	for _, s := range schemes {
 		known = known || t.Scheme == s
 	}
 	if !known {
-		return t, kit.NewURLError(raw, "want "+strings.Join(schemes, ":// or ")+"://<etcd hosts>/<service>", nil)
+		return t, kit.NewURLError(input, "want "+strings.Join(schemes, ":// or ")+"://<etcd hosts>/<service>", nil)
 	}
 	if len(t.Query) > 0 {
 		names := make([]string, 0, len(t.Query))
@@ -45,7 +50,7 @@ func parseEtcdTarget(raw string, schemes ...string) (kit.EtcdTarget, error) {
 		}
 		sort.Strings(names)
 		// an unknown name may be a misspelt password: quote no value
-		quoted, _, _ := strings.Cut(raw, "?")
+		quoted, _, _ := strings.Cut(input, "?")
 		return t, kit.NewURLError(quoted+"?"+kit.Redacted, "unknown parameter "+strings.Join(names, ", ")+
 			" (values not shown); want "+targetParams, nil)
 	}
