@@ -50,7 +50,7 @@ func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	s := d.session()
 	c, err := s.clusterFor(ctx, t)
 	if err != nil {
-		return kit.NewURLError(target, "registry", err)
+		return kit.NewURLError(target, "register "+t.Key, err)
 	}
 	c.regMu.Lock()
 	err = c.registry.Register(ctx, instance)
