@@ -74,8 +74,8 @@ func (*Driver) ParseServerMethod(uri string) (server, method string, err error) 
 	if u.Scheme == "" { // plain host:port/pkg.Svc/M, as dtm's default driver
 		return u.Server, u.Method, nil
 	}
-	if _, err := parseTarget(u.Server); err != nil {
-		return "", "", err
+	if _, err := splitTarget(u.Server); err != nil {
+		return "", "", kit.NewURLError(uri, "bad protocol1 URL", err)
 	}
 	return u.Server, u.Method, nil
 }
