@@ -43,10 +43,13 @@ type Etcd struct {
 	members []*etcdMember
 }
 
+// etcdMember listens for clients on listen, behind a proxy on client, the
+// address it advertises: stopping the proxy cuts clients off at once.
 type etcdMember struct {
-	name         string
-	client, peer url.URL
-	server       *embed.Etcd
+	name                 string
+	client, listen, peer url.URL
+	server               *embed.Etcd
+	proxy                *tcpProxy
 }
 
 // StartEtcd starts an embedded etcd cluster and waits until it serves.
@@ -55,7 +58,11 @@ func StartEtcd(opts EtcdOptions) (*Etcd, error) {
 		opts.Members = 1
 	}
 	e := &Etcd{opts: opts, dir: opts.Dir}
-	if e.dir == "" {
+	if e.dir != "" {
+		if err := os.MkdirAll(e.dir, 0o700); err != nil {
+			return nil, fmt.Errorf("etcd data dir: %w", err)
+		}
+	} else {
 		d, err := os.MkdirTemp("", "dtmkit-etcd-")
 		if err != nil {
 			return nil, fmt.Errorf("etcd data dir: %w", err)
@@ -71,7 +78,7 @@ func StartEtcd(opts EtcdOptions) (*Etcd, error) {
 		}
 		e.Certs, clientScheme = certs, "https"
 	}
-	ports, err := FreePorts(2 * opts.Members)
+	ports, err := FreePorts(3 * opts.Members)
 	if err != nil {
 		e.Close()
 		return nil, err
@@ -80,8 +87,9 @@ func StartEtcd(opts EtcdOptions) (*Etcd, error) {
 	for i := 0; i < opts.Members; i++ {
 		m := &etcdMember{
 			name:   fmt.Sprintf("m%d", i),
-			client: url.URL{Scheme: clientScheme, Host: fmt.Sprintf("127.0.0.1:%d", ports[2*i])},
-			peer:   url.URL{Scheme: "http", Host: fmt.Sprintf("127.0.0.1:%d", ports[2*i+1])},
+			client: url.URL{Scheme: clientScheme, Host: fmt.Sprintf("127.0.0.1:%d", ports[3*i])},
+			listen: url.URL{Scheme: clientScheme, Host: fmt.Sprintf("127.0.0.1:%d", ports[3*i+1])},
+			peer:   url.URL{Scheme: "http", Host: fmt.Sprintf("127.0.0.1:%d", ports[3*i+2])},
 		}
 		e.members = append(e.members, m)
 		e.Endpoints = append(e.Endpoints, m.client.String())
@@ -112,7 +120,7 @@ func (e *Etcd) startMember(i int) error {
 	cfg := embed.NewConfig()
 	cfg.Name = m.name
 	cfg.Dir = filepath.Join(e.dir, m.name)
-	cfg.ListenClientUrls = []url.URL{m.client}
+	cfg.ListenClientUrls = []url.URL{m.listen}
 	cfg.AdvertiseClientUrls = []url.URL{m.client}
 	cfg.ListenPeerUrls = []url.URL{m.peer}
 	cfg.AdvertisePeerUrls = []url.URL{m.peer}
@@ -137,8 +145,13 @@ func (e *Etcd) startMember(i int) error {
 		srv.Close()
 		return fmt.Errorf("etcd member %s not ready within 30s", m.name)
 	}
+	proxy, err := startTCPProxy(m.client.Host, m.listen.Host)
+	if err != nil {
+		srv.Close()
+		return err
+	}
 	e.mu.Lock()
-	m.server = srv
+	m.server, m.proxy = srv, proxy
 	e.mu.Unlock()
 	return nil
 }
@@ -199,12 +212,17 @@ func (e *Etcd) enableAuth() error {
 	return nil
 }
 
-// StopMember stops member i abruptly, keeping its data for RestartMember.
+// StopMember stops member i abruptly: its clients' connections are reset at
+// once, as in a crash. Its data stays for RestartMember.
 func (e *Etcd) StopMember(i int) {
 	e.mu.Lock()
-	srv := e.members[i].server
-	e.members[i].server = nil
+	m := e.members[i]
+	srv, proxy := m.server, m.proxy
+	m.server, m.proxy = nil, nil
 	e.mu.Unlock()
+	if proxy != nil {
+		proxy.Close()
+	}
 	if srv != nil {
 		srv.Close()
 	}
