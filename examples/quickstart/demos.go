@@ -1,0 +1,15 @@
+package main
+
+import (
+	gozero "github.com/dtmkit/drivers/examples/gozero/demo"
+	protocol1 "github.com/dtmkit/drivers/examples/protocol1/demo"
+)
+
+func init() {
+	demos["gozero"] = func(say func(string, ...any)) error {
+		return gozero.Run(gozero.DefaultConfig(), say)
+	}
+	demos["protocol1"] = func(say func(string, ...any)) error {
+		return protocol1.Run(protocol1.Config{Listen: "127.0.0.1:0"}, say)
+	}
+}
