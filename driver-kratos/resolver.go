@@ -133,6 +133,10 @@ func (r *watchResolver) watch(ctx context.Context, find func(context.Context) (*
 			Name, r.service, stallTimeout))
 	})
 	defer stall.Stop()
+	// kratos' Watch does not close its etcd watcher when it fails: ending
+	// this attempt's context does, so retries do not pile watchers up
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	c, err := find(ctx)
 	if err != nil {
 		return false, err
