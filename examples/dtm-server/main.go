@@ -1,0 +1,36 @@
+// Command dtm-server is the dtm v1.19.0 server with this repository's four
+// drivers built in, and no other driver:
+//
+//	go run ./examples/dtm-server -c examples/dtm-server/conf/gozero.yml
+//
+// conf/ has a sample configuration per driver. dtm's admin UI is not
+// bundled; everything else is dtm's own entry point and flags.
+package main
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/dtm-labs/dtm/dtmsvr/entry"
+	"github.com/dtm-labs/logger"
+
+	_ "github.com/dtmkit/drivers/driver-gozero"
+	_ "github.com/dtmkit/drivers/driver-kratos"
+	_ "github.com/dtmkit/drivers/driver-polaris"
+	_ "github.com/dtmkit/drivers/driver-protocol1"
+)
+
+// Version is reported by -v; set it with -ldflags "-X main.Version=...".
+var Version string
+
+func main() {
+	app, _ := entry.Main(&Version)
+	if app == nil { // -v or -h
+		return
+	}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	<-stop
+	logger.Infof("dtm server stopping")
+}
