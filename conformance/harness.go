@@ -62,6 +62,7 @@ type ParseCase struct {
 	WantErr string
 }
 
-// HarnessMaker makes the harness for one Run, starting its registry. The
-// harness lives until Close, which Run arranges.
-type HarnessMaker func(ctx context.Context, t *testing.T) (Harness, error)
+// HarnessMaker makes the harness for one Run or RunBenchmarks, starting its
+// registry. tb is the test or benchmark; the harness lives until Close, which
+// Run and RunBenchmarks arrange.
+type HarnessMaker func(ctx context.Context, tb testing.TB) (Harness, error)

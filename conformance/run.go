@@ -57,16 +57,47 @@ func RunWith(t *testing.T, newHarness HarnessMaker, more func(t *testing.T, env 
 		{"ConcurrentSagas", testConcurrentSagas},
 		{"LoadSpread", testLoadSpread},
 	}
+	// Fault and hygiene subtests run where the harness has the hooks they
+	// need; those without are named in the log.
+	optional := []struct {
+		name string
+		run  func(*testing.T, *Env)
+		ok   bool
+	}{
+		{"InstanceCrash", testInstanceCrash, true},
+		{"RegistryRestart", testRegistryRestart, implements[RegistryRestarter](env.Harness)},
+		{"EtcdMemberLoss", testEtcdMemberLoss, implements[MemberKiller](env.Harness)},
+		{"BadTargets", testBadTargets, true},
+		{"Secrets", testSecrets, implements[SecretTargeter](env.Harness)},
+	}
 	for _, st := range subtests {
+		t.Run(st.name, func(t *testing.T) { st.run(t, env) })
+	}
+	for _, st := range optional {
+		if !st.ok {
+			t.Logf("%s: not applicable, the harness lacks its hook", st.name)
+			continue
+		}
 		t.Run(st.name, func(t *testing.T) { st.run(t, env) })
 	}
 	if more != nil {
 		more(t, env)
 	}
+	// Close last: it deregisters dtm and stops the driver.
+	t.Run("Close", func(t *testing.T) { testClose(t, env) })
 }
 
-func setUp(t *testing.T, newHarness HarnessMaker) *Env {
+func implements[I any](h Harness) bool {
+	_, ok := h.(I)
+	return ok
+}
+
+func setUp(t testing.TB, newHarness HarnessMaker) *Env {
 	t.Helper()
+	if infra.DtmStarted() {
+		t.Fatal("dtm already runs in this process: call Run or RunBenchmarks once per process " +
+			"(run benchmarks with -run '^$')")
+	}
 	var echo *os.File
 	if testing.Verbose() && os.Getenv("DTMKIT_DTM_LOGS") != "" {
 		echo = os.Stderr

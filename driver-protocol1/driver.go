@@ -87,3 +87,8 @@ func (d *Driver) RegisterAddrResolver() { d.RegisterGrpcResolver() }
 func (d *Driver) RegisterService(target, endpoint string) error {
 	return d.RegisterGrpcService(target, endpoint)
 }
+
+// Close releases what the driver holds. protocol1 holds nothing (a registry
+// driver would withdraw its registration and stop its watchers here), so it
+// returns nil, however often and concurrently it is called.
+func (*Driver) Close() error { return nil }

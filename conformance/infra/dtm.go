@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dtm-labs/dtm/dtmsvr"
@@ -37,6 +38,7 @@ type Dtm struct {
 }
 
 var (
+	dtmCalled  atomic.Bool
 	dtmOnce    sync.Once
 	dtmRunning *Dtm
 	dtmErr     error
@@ -59,6 +61,7 @@ var dtmEnv = []string{
 // dtm registers itself through the driver while starting, and exits the
 // process if that fails, as the real server does.
 func StartDtm(o DtmOptions) (*Dtm, error) {
+	dtmCalled.Store(true)
 	dtmOnce.Do(func() { dtmRunning, dtmErr = startDtm(o) })
 	if dtmErr == nil && config.Config.MicroService.Driver != o.Driver {
 		return nil, fmt.Errorf("dtm already runs with driver %q in this process", config.Config.MicroService.Driver)
@@ -132,3 +135,6 @@ func canDial(addr string) bool {
 	}
 	return err == nil
 }
+
+// DtmStarted reports whether StartDtm has been called in this process.
+func DtmStarted() bool { return dtmCalled.Load() }

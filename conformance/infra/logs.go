@@ -51,7 +51,10 @@ func (l *Logs) logf(level, format string, args []any) {
 
 // Debugf implements dtm's logger.Logger.
 func (l *Logs) Debugf(format string, args ...any) {
-	if l.debug {
+	l.mu.Lock()
+	debug := l.debug
+	l.mu.Unlock()
+	if debug {
 		l.logf("DEBUG", format, args)
 	}
 }
@@ -64,3 +67,10 @@ func (l *Logs) Warnf(format string, args ...any) { l.logf("WARN", format, args) 
 
 // Errorf implements dtm's logger.Logger.
 func (l *Logs) Errorf(format string, args ...any) { l.logf("ERROR", format, args) }
+
+// SetDebug turns the keeping of debug lines on or off.
+func (l *Logs) SetDebug(on bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.debug = on
+}

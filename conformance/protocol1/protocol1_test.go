@@ -26,7 +26,7 @@ type harness struct {
 	instances map[string][]*instance // by service
 }
 
-func newHarness(context.Context, *testing.T) (conformance.Harness, error) {
+func newHarness(context.Context, testing.TB) (conformance.Harness, error) {
 	return &harness{instances: map[string][]*instance{}}, nil
 }
 
@@ -96,6 +96,26 @@ type instance struct {
 }
 
 func (i *instance) Addr() string { return i.addr }
+
+// Crash stops the server abruptly and leaves it in the service's URL, as a
+// dead address stays in a static configuration.
+func (i *instance) Crash() { i.srv.Stop() }
+
+// BadTargets are protocol1's malformed registrations.
+func (h *harness) BadTargets() []conformance.BadTarget {
+	return []conformance.BadTarget{
+		{Target: "protocol1://", Endpoint: "127.0.0.1:1", WantErr: "want protocol1://"},
+		{Target: "protocol1://127.0.0.1", Endpoint: "127.0.0.1:1", WantErr: "is not host:port"},
+		{Target: "protocol1://127.0.0.1:1/key", Endpoint: "127.0.0.1:1", WantErr: "want protocol1://"},
+		{Target: "protocol1://127.0.0.1:1,", Endpoint: "127.0.0.1:1", WantErr: "is not host:port"},
+	}
+}
+
+// SecretTarget puts the marker where a password would go: protocol1 takes
+// none, so registration fails, and the error must not show it.
+func (h *harness) SecretTarget(marker string) (target, endpoint string) {
+	return "protocol1://root:" + marker + "@127.0.0.1:1", "127.0.0.1:1"
+}
 
 func (i *instance) Stop() {
 	i.h.mu.Lock()

@@ -30,6 +30,7 @@ type Server struct {
 	dir     string
 	cmd     *exec.Cmd
 	out     *outputWatcher
+	started time.Time
 	exited  chan struct{}
 	waitErr error
 
@@ -100,6 +101,7 @@ func start(ctx context.Context, bin string, timeout time.Duration) (*Server, err
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("start polaris server: %w", err)
 	}
+	s.started = time.Now()
 	go func() {
 		s.waitErr = s.cmd.Wait()
 		close(s.exited)

@@ -1,0 +1,60 @@
+package conformance
+
+import "time"
+
+// The interfaces below are optional. A harness implements those its registry
+// and instances support, and Run adds the subtests that need them; a harness
+// without them still runs every other subtest.
+
+// RegistryRestarter stops the registry and starts it again on the same data
+// and ports (RegistryRestart).
+type RegistryRestarter interface {
+	StopRegistry()
+	StartRegistry() error
+	// RegistrationTTL is how long a registration outlives its owner's
+	// silence (an etcd lease, a polaris TTL): dtm's registration must be
+	// back within it after a restart.
+	RegistrationTTL() time.Duration
+}
+
+// Crasher is implemented by instances that can die abruptly: listener and
+// server closed, no deregistration (InstanceCrash).
+type Crasher interface {
+	Crash()
+}
+
+// MemberKiller is implemented by harnesses whose registry is an etcd
+// cluster that the driver's URLs target whole (EtcdMemberLoss).
+type MemberKiller interface {
+	// Members is the cluster size, at least 3.
+	Members() int
+	// KillMember stops member i abruptly.
+	KillMember(i int)
+}
+
+// BadTargeter lists malformed RegisterGrpcService targets and endpoints
+// (BadTargets).
+type BadTargeter interface {
+	BadTargets() []BadTarget
+}
+
+// BadTarget is a RegisterGrpcService call that must fail.
+type BadTarget struct {
+	Target, Endpoint string
+	// WantErr is a substring the error must contain.
+	WantErr string
+}
+
+// SecretTargeter makes registration targets that carry a secret (Secrets).
+type SecretTargeter interface {
+	// SecretTarget returns a target whose password or token contains
+	// marker, and an endpoint. Registering it may fail (the credential is
+	// wrong); neither the error nor any log may contain marker.
+	SecretTarget(marker string) (target, endpoint string)
+}
+
+// Closer is the driver's Close: deregister and release everything. It must
+// be idempotent and safe to call concurrently (Close).
+type Closer interface {
+	Close() error
+}

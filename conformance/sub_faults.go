@@ -1,0 +1,182 @@
+package conformance
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dtmkit/drivers/conformance/busi"
+	"github.com/dtmkit/drivers/conformance/infra"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgpb"
+)
+
+// faultSagas is the load of each fault subtest.
+const faultSagas = 200
+
+// testInstanceCrash kills one of two instances while 200 sagas run: every
+// saga still succeeds, balances are exact, and no branch applies twice.
+func testInstanceCrash(t *testing.T, e *Env) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	const service = "crash"
+	survivor, err := e.Harness.StartInstance(ctx, service, e.Bank.Register(service+"-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(survivor.Stop)
+	victim, err := e.Harness.StartInstance(ctx, service, e.Bank.Register(service+"-2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crasher, ok := victim.(Crasher)
+	if !ok {
+		victim.Stop()
+		t.Skipf("%T cannot crash", victim)
+	}
+	t.Cleanup(victim.Stop)
+
+	// crash the victim once it has served a tenth of the branch calls
+	crashed := make(chan int, 1)
+	go func() {
+		n := 0
+		_ = infra.WaitForContext(ctx, "calls to the victim", func() bool {
+			n = busi.CountByInstance(e.Bank.Calls(""))[service+"-2"]
+			return n >= faultSagas/10
+		})
+		crasher.Crash()
+		crashed <- n
+	}()
+	from, to := e.User(), e.User()
+	gids := e.submitSagas(t, e.Harness.ServiceURL(service), faultSagas, 10, from, to)
+	e.expectAllSucceed(t, gids, time.Minute)
+	atCrash := <-crashed
+	e.expectBalances(t, map[int64]int64{from: -faultSagas, to: faultSagas})
+	e.expectEachBranchOnce(t, gids)
+	counts := busi.CountByInstance(e.callsOf(gids))
+	t.Logf("%d sagas succeeded; the victim crashed after %d calls; deliveries %v", len(gids), atCrash, counts)
+}
+
+// testRegistryRestart stops the registry while sagas are in flight and
+// starts it again on the same data: in-flight sagas finish, dtm's
+// registration survives its TTL, and new sagas succeed.
+func testRegistryRestart(t *testing.T, e *Env) {
+	r := e.Harness.(RegistryRestarter)
+	from, to := e.User(), e.User()
+	before := e.submitSagas(t, e.URL, faultSagas/2, 10, from, to)
+	r.StopRegistry()
+	stopped := time.Now()
+	if err := r.StartRegistry(); err != nil {
+		t.Fatalf("restart registry: %v", err)
+	}
+	t.Logf("registry was down %s", time.Since(stopped).Round(time.Millisecond))
+	e.expectAllSucceed(t, before, time.Minute)
+
+	// dtm must still be registered once a whole TTL has passed: its
+	// keep-alive (or heartbeat) survived the restart.
+	// Probe it four times over the TTL; every probe must succeed.
+	ttl := r.RegistrationTTL()
+	probe := time.NewTicker(ttl / 4)
+	defer probe.Stop()
+	for end := time.Now().Add(ttl + time.Second); time.Now().Before(end); <-probe.C {
+		if err := e.newGidFresh(5 * time.Second); err != nil {
+			t.Fatalf("dtm unreachable through %q %s after the restart: %v",
+				e.DtmURL, time.Since(stopped).Round(time.Millisecond), err)
+		}
+	}
+	after := e.submitSagas(t, e.URL, faultSagas/2, 10, from, to)
+	e.expectAllSucceed(t, after, time.Minute)
+	e.expectBalances(t, map[int64]int64{from: -faultSagas, to: faultSagas})
+	e.expectEachBranchOnce(t, append(before, after...))
+}
+
+// testEtcdMemberLoss kills one member of the registry's etcd cluster while
+// 200 sagas run: none fails.
+func testEtcdMemberLoss(t *testing.T, e *Env) {
+	m := e.Harness.(MemberKiller)
+	if m.Members() < 3 {
+		t.Fatalf("the cluster has %d members, want at least 3", m.Members())
+	}
+	from, to := e.User(), e.User()
+	killed := make(chan struct{})
+	go func() {
+		defer close(killed)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = infra.WaitForContext(ctx, "sagas to start", func() bool {
+			return len(e.Bank.Calls("")) > 0 && e.Bank.Balance(to) >= faultSagas/10
+		})
+		m.KillMember(0)
+	}()
+	gids := e.submitSagas(t, e.URL, faultSagas, 10, from, to)
+	<-killed
+	// sagas submitted after the kill must find dtm through the survivors
+	gids = append(gids, e.submitSagas(t, e.URL, 10, 5, from, to)...)
+	e.expectAllSucceed(t, gids, time.Minute)
+	e.expectBalances(t, map[int64]int64{from: -(faultSagas + 10), to: faultSagas + 10})
+	e.expectEachBranchOnce(t, gids)
+}
+
+// newGidFresh reaches dtm through a new connection, so the driver resolves
+// the dtm URL again rather than reusing a cached connection.
+func (e *Env) newGidFresh(timeout time.Duration) error {
+	conn, err := grpc.NewClient(e.DtmURL, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	_, err = dtmgpb.NewDtmClient(conn).NewGid(ctx, &emptypb.Empty{}, grpc.WaitForReady(true))
+	return err
+}
+
+// expectAllSucceed waits until every transaction succeeded, failing on the
+// first that fails instead.
+func (e *Env) expectAllSucceed(t *testing.T, gids []string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for _, gid := range gids {
+		var status string
+		err := infra.WaitFor(time.Until(deadline), "transaction "+gid+" to succeed", func() bool {
+			status = e.Dtm.TransStatus(gid)
+			return status == "succeed" || status == "failed"
+		})
+		if err != nil || status != "succeed" {
+			t.Fatalf("transaction %s: status %q (%v)", gid, status, err)
+		}
+	}
+}
+
+// expectEachBranchOnce checks that every branch of every transaction took
+// effect exactly once, however often it was delivered.
+func (e *Env) expectEachBranchOnce(t *testing.T, gids []string) {
+	t.Helper()
+	for _, gid := range gids {
+		effective := map[string]int{}
+		for _, c := range e.Bank.Calls(gid) {
+			if c.Effective {
+				effective[c.BranchID+"/"+c.Op]++
+			}
+		}
+		if len(effective) != 2 {
+			t.Fatalf("transaction %s: effective branches %v, want 2 actions", gid, effective)
+		}
+		for k, n := range effective {
+			if n != 1 {
+				t.Fatalf("transaction %s: branch %s took effect %d times", gid, k, n)
+			}
+		}
+	}
+}
+
+func (e *Env) callsOf(gids []string) []busi.Call {
+	var calls []busi.Call
+	for _, gid := range gids {
+		calls = append(calls, e.Bank.Calls(gid)...)
+	}
+	return calls
+}
