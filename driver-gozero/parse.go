@@ -1,6 +1,7 @@
 package gozero
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -59,10 +60,10 @@ func checkEtcdServer(uri string, u kit.BranchURL) error {
 		if strings.HasPrefix(u.Query, "key=") && strings.IndexByte(u.Query, '&') < 0 {
 			key = u.Query[len("key="):]
 		} else if u.Query != "" {
-			return checkEtcdTarget(u.Server)
+			return checkEtcdTarget(uri, u.Server)
 		}
 	} else if u.Query != "" || strings.IndexByte(hosts, '@') >= 0 {
-		return checkEtcdTarget(u.Server)
+		return checkEtcdTarget(uri, u.Server)
 	}
 	if hosts == "" {
 		return kit.NewURLError(uri, "no etcd hosts", nil)
@@ -74,9 +75,14 @@ func checkEtcdServer(uri string, u kit.BranchURL) error {
 }
 
 // checkEtcdTarget is the allocating path, for servers with a query or
-// credentials: parse them as RegisterGrpcService does.
-func checkEtcdTarget(server string) error {
+// credentials: parse them as RegisterGrpcService does. Its errors quote the
+// whole branch URL, not just the server.
+func checkEtcdTarget(uri, server string) error {
 	_, err := parseEtcdTarget(server)
+	var ue *kit.URLError
+	if errors.As(err, &ue) {
+		return kit.NewURLError(uri, ue.Reason, ue.Err)
+	}
 	return err
 }
 

@@ -1,8 +1,11 @@
 package gozero
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 func TestParseServerMethod(t *testing.T) {
@@ -85,6 +88,9 @@ func TestParseServerMethodRejects(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("ParseServerMethod(%q) error %q; want it to say %q without the secret", in, err, want)
+		}
+		if in != "" && !strings.Contains(err.Error(), strconv.Quote(kit.Redact(in))) {
+			t.Errorf("ParseServerMethod(%q) error %q does not quote the whole input, redacted", in, err)
 		}
 	}
 }

@@ -1,0 +1,209 @@
+package gozero_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgimp"
+	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgpb"
+	"github.com/dtmkit/drivers/conformance"
+	"github.com/dtmkit/drivers/conformance/infra"
+	gozero "github.com/dtmkit/drivers/driver-gozero"
+	"github.com/dtmkit/drivers/kit"
+	"github.com/zeromicro/go-zero/core/discov"
+	"github.com/zeromicro/go-zero/zrpc"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// rootPassword is the secured etcd's root password; no error or log may
+// contain it, nor the wrong ones below.
+const rootPassword = "root-hunter2"
+
+// secureEtcd is a second etcd, with auth on and TLS. dtm stays registered on
+// the harness' plain etcd; these subtests register on this one directly.
+type secureEtcd struct {
+	etcd   *infra.Etcd
+	client *clientv3.Client
+}
+
+// securedEtcd starts the secured etcd once; the harness' Close stops it,
+// after go-zero has revoked what was registered there.
+func (h *harness) securedEtcd(t *testing.T) *secureEtcd {
+	t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.secure != nil {
+		return h.secure
+	}
+	// infra.StartEtcd with RootPassword and TLS fails: its etcd demands a
+	// client certificate (TrustedCAFile is set) that infra's own client does
+	// not present. Start it with TLS only and enable auth here.
+	e, err := infra.StartEtcd(infra.EtcdOptions{TLS: true})
+	if err != nil {
+		t.Fatalf("start etcd with TLS: %v", err)
+	}
+	client, err := enableRootAuth(e)
+	if err != nil {
+		e.Close()
+		t.Fatalf("enable auth on etcd: %v", err)
+	}
+	h.secure = &secureEtcd{etcd: e, client: client}
+	return h.secure
+}
+
+// enableRootAuth creates root with rootPassword, enables auth, and returns a
+// client logged in as root, each presenting the etcd's client certificate.
+func enableRootAuth(e *infra.Etcd) (*clientv3.Client, error) {
+	tlsConfig, err := kit.TLSFiles{Enabled: true, CAFile: e.Certs.CAFile, CertFile: e.Certs.CertFile,
+		KeyFile: e.Certs.KeyFile}.TLSConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg := clientv3.Config{Endpoints: e.Endpoints, DialTimeout: 5 * time.Second, TLS: tlsConfig, Logger: zap.NewNop()}
+	c, err := clientv3.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("etcd client: %w", err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.UserAdd(ctx, "root", rootPassword); err != nil {
+		return nil, fmt.Errorf("add root: %w", err)
+	}
+	if _, err := c.UserGrantRole(ctx, "root", "root"); err != nil {
+		return nil, fmt.Errorf("grant root: %w", err)
+	}
+	if _, err := c.AuthEnable(ctx); err != nil {
+		return nil, fmt.Errorf("enable auth: %w", err)
+	}
+	cfg.Username, cfg.Password = "root", rootPassword
+	root, err := clientv3.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("etcd client as root: %w", err)
+	}
+	return root, nil
+}
+
+func (s *secureEtcd) close() {
+	_ = s.client.Close()
+	s.etcd.Close()
+}
+
+// port is the etcd's client port, to spell its address another way.
+func (s *secureEtcd) port() string {
+	return s.etcd.HostList()[0][strings.LastIndexByte(s.etcd.HostList()[0], ':')+1:]
+}
+
+// query is the driver's query for this etcd: root with pass, and the
+// certificate files (escaped, so the query holds no "/").
+func (s *secureEtcd) query(pass string) string {
+	c := s.etcd.Certs
+	return url.Values{
+		"user": {"root"}, "pass": {pass},
+		"certFile": {c.CertFile}, "certKeyFile": {c.KeyFile}, "caFile": {c.CAFile},
+	}.Encode()
+}
+
+// zrpcConf is how a go-zero service configures this etcd.
+func (s *secureEtcd) zrpcConf(key string) discov.EtcdConf {
+	c := s.etcd.Certs
+	return discov.EtcdConf{Hosts: s.etcd.HostList(), Key: key, User: "root", Pass: rootPassword,
+		CertFile: c.CertFile, CertKeyFile: c.KeyFile, CACertFile: c.CAFile}
+}
+
+// testWrongPassword registers with a wrong password: the error names the
+// hosts, the user and etcd's reason, and not the password. It addresses the
+// etcd as localhost, a host list nothing in the process has used, since
+// go-zero keeps one connection per host list and its identity. It runs before
+// testEtcdAuthTLS, which then uses localhost with the right password: a
+// failed attempt must not stand in the way of a corrected one.
+func testWrongPassword(t *testing.T, h *harness, env *conformance.Env) {
+	s := h.securedEtcd(t)
+	const wrong = "wrong-hunter2"
+	target := "etcd://localhost:" + s.port() + "/dtm-wrong?" + s.query(wrong)
+	d := &gozero.Driver{}
+	defer d.Close()
+	start := time.Now()
+	err := d.RegisterGrpcService(target, env.Dtm.GrpcAddr)
+	if err == nil {
+		t.Fatal("RegisterGrpcService with a wrong password succeeded")
+	}
+	t.Logf("error after %v: %v", time.Since(start).Round(time.Millisecond), err)
+	msg := err.Error()
+	for _, want := range []string{"authentication failed", "localhost:" + s.port(), `as user "root"`, "dtm-wrong"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, wrong) || strings.Contains(msg, rootPassword) {
+		t.Errorf("error leaks a password: %q", msg)
+	}
+}
+
+// testEtcdAuthTLS runs dtm's registration, resolution and a saga end to end
+// on etcd with auth and TLS, each through the credentials and files named in
+// a target's query.
+func testEtcdAuthTLS(t *testing.T, h *harness, env *conformance.Env) {
+	s := h.securedEtcd(t)
+	hosts := s.etcd.Hosts()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// dtm registers itself with the credentials in its Target ...
+	const dtmSecureKey = "dtm-secure"
+	d := &gozero.Driver{}
+	defer d.Close()
+	if err := d.RegisterGrpcService("etcd://"+hosts+"/"+dtmSecureKey+"?"+s.query(rootPassword), env.Dtm.GrpcAddr); err != nil {
+		t.Fatalf("RegisterGrpcService on etcd with auth and TLS: %v", err)
+	}
+	if ok, err := listed(s.client, dtmSecureKey, env.Dtm.GrpcAddr); err != nil || !ok {
+		t.Fatalf("dtm not registered under %s: %v", dtmSecureKey, err)
+	}
+	// ... which also serve resolving on those hosts: a client dials dtm
+	// with no credentials in the URL.
+	conn, err := dtmgimp.GetGrpcConn("etcd://"+hosts+"/"+dtmSecureKey, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dtmgpb.NewDtmClient(conn).NewGid(ctx, &emptypb.Empty{}); err != nil {
+		t.Fatalf("NewGid through the secured registration: %v", err)
+	}
+
+	// A second identity for hosts in use is refused, without the password.
+	const other = "other-hunter2"
+	err = (&gozero.Driver{}).RegisterGrpcService("etcd://"+hosts+"/dtm-other?"+s.query(other), env.Dtm.GrpcAddr)
+	if err == nil || !strings.Contains(err.Error(), "other credentials") || strings.Contains(err.Error(), other) {
+		t.Errorf("a second password for %s: %v; want a refusal without the password", hosts, err)
+	}
+
+	// A go-zero service registers itself on the secured etcd, configured
+	// with Etcd.User/Pass and the TLS files.
+	const key = "secure.rpc"
+	conf := s.zrpcConf(key)
+	if _, err := h.startRegisteredZrpc(ctx, s.client, conf, env.Bank.Register("secure-1")); err != nil {
+		t.Fatal(err)
+	}
+	// dtm reaches it through a branch URL holding the credentials (on
+	// localhost, used so far only with the wrong password) and through the
+	// service's own BuildTarget.
+	legacy := "etcd://localhost:" + s.port() + "/" + key
+	build, err := zrpc.RpcClientConf{Etcd: conf}.BuildTarget()
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectServed(t, transfer(t, env, withQuery(legacy, s.query(rootPassword)), at(build)), "secure-1", "secure-1")
+
+	// Close revokes dtm's secured registration before it returns.
+	if err := d.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if ok, err := listed(s.client, dtmSecureKey, env.Dtm.GrpcAddr); err != nil || ok {
+		t.Fatalf("dtm still registered under %s after Close (read error %v)", dtmSecureKey, err)
+	}
+}
