@@ -18,6 +18,9 @@ import (
 	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/kit"
 	"google.golang.org/grpc/resolver"
+
+	// before polaris-go's protobuf files register: see the package doc
+	_ "github.com/dtmkit/drivers/driver-polaris/internal/protoconflict"
 )
 
 // Name is the name the driver registers under, as upstream's does.

@@ -2,7 +2,6 @@ package polaris
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"sort"
@@ -35,20 +34,19 @@ func (builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.
 	if err != nil {
 		return nil, err
 	}
-	if _, err := shared.get(); err != nil {
-		return nil, err
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &polarisResolver{
-		target:  t,
-		cc:      cc,
-		refresh: shared.resolverRefresh(),
-		poked:   make(chan struct{}, 1),
-		ctx:     ctx,
-		cancel:  cancel,
-		done:    make(chan struct{}),
+		target: t,
+		cc:     cc,
+		poked:  make(chan struct{}, 1),
+		ctx:    ctx,
+		cancel: cancel,
+		done:   make(chan struct{}),
 	}
-	go r.run()
+	if err := shared.startResolver(r); err != nil {
+		cancel()
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -59,7 +57,7 @@ func (builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.
 type polarisResolver struct {
 	target  serviceTarget
 	cc      resolver.ClientConn
-	refresh time.Duration
+	refresh time.Duration // set by startResolver
 	poked   chan struct{}
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -68,6 +66,7 @@ type polarisResolver struct {
 	// owned by run
 	sdk   api.SDKContext // the context watched, nil when none
 	watch *model.WatchAllInstancesResponse
+	sent  bool   // whether last holds a state reported to grpc
 	last  string // the state last reported, as a comparable string
 }
 
@@ -94,6 +93,7 @@ func (r *polarisResolver) poke() {
 
 func (r *polarisResolver) run() {
 	defer close(r.done)
+	defer shared.resolverDone(r)
 	defer r.unwatch()
 	tick := time.NewTicker(r.refresh)
 	defer tick.Stop()
@@ -108,15 +108,12 @@ func (r *polarisResolver) run() {
 	}
 }
 
-// errClosed is reported once Driver.Close destroyed the SDK context.
-var errClosed = errors.New("polaris: the driver was closed; no SDK context to resolve with")
-
 // resolve reads the instances and reports them if they changed.
 func (r *polarisResolver) resolve() {
 	sdk := shared.current()
 	if sdk == nil || sdk.IsDestroyed() {
-		r.unwatch()
-		r.cc.ReportError(errClosed)
+		// Close is stopping this resolver; the connection keeps the
+		// addresses it has.
 		return
 	}
 	if sdk != r.sdk {
@@ -127,16 +124,20 @@ func (r *polarisResolver) resolve() {
 	req.Namespace, req.Service = r.target.Namespace, r.target.Service
 	resp, err := api.NewConsumerAPIByContext(sdk).GetAllInstances(req)
 	if err != nil {
-		r.last = ""
+		r.sent = false
 		r.cc.ReportError(fmt.Errorf("polaris: instances of %s in namespace %s: %w", r.target.Service, r.target.Namespace, err))
 		return
 	}
-	addrs := r.usable(resp.Instances)
+	r.report(r.usable(resp.Instances))
+}
+
+// report gives grpc addrs unless it has them already.
+func (r *polarisResolver) report(addrs []resolver.Address) {
 	key := stateKey(addrs)
-	if key == r.last {
+	if r.sent && key == r.last {
 		return
 	}
-	err = r.cc.UpdateState(resolver.State{Addresses: addrs})
+	err := r.cc.UpdateState(resolver.State{Addresses: addrs})
 	if len(addrs) == 0 {
 		// The balancer rejects an empty state, but has dropped the old
 		// instances; say why calls fail, and wait for a change.
@@ -144,7 +145,7 @@ func (r *polarisResolver) resolve() {
 		err = nil
 	}
 	if err == nil {
-		r.last = key
+		r.sent, r.last = true, key
 	}
 }
 

@@ -18,10 +18,11 @@ import (
 var shared = &sdkHolder{}
 
 type sdkHolder struct {
-	mu   sync.Mutex
-	opts Options
-	ctx  api.SDKContext
-	regs []*registration
+	mu        sync.Mutex
+	opts      Options
+	ctx       api.SDKContext
+	regs      []*registration
+	resolvers map[*polarisResolver]struct{}
 }
 
 func (h *sdkHolder) configure(o Options) error {
@@ -38,6 +39,10 @@ func (h *sdkHolder) configure(o Options) error {
 func (h *sdkHolder) get() (api.SDKContext, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.getLocked()
+}
+
+func (h *sdkHolder) getLocked() (api.SDKContext, error) {
 	if h.ctx != nil {
 		return h.ctx, nil
 	}
@@ -49,6 +54,30 @@ func (h *sdkHolder) get() (api.SDKContext, error) {
 	return ctx, nil
 }
 
+// startResolver makes sure the SDK context exists and starts r, which
+// close stops.
+func (h *sdkHolder) startResolver(r *polarisResolver) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, err := h.getLocked(); err != nil {
+		return err
+	}
+	if h.resolvers == nil {
+		h.resolvers = make(map[*polarisResolver]struct{})
+	}
+	h.resolvers[r] = struct{}{}
+	r.refresh = h.resolverRefreshLocked()
+	go r.run()
+	return nil
+}
+
+// resolverDone forgets a resolver whose goroutine ended.
+func (h *sdkHolder) resolverDone(r *polarisResolver) {
+	h.mu.Lock()
+	delete(h.resolvers, r)
+	h.mu.Unlock()
+}
+
 // current returns the SDK context if one exists, without creating one.
 func (h *sdkHolder) current() api.SDKContext {
 	h.mu.Lock()
@@ -56,32 +85,39 @@ func (h *sdkHolder) current() api.SDKContext {
 	return h.ctx
 }
 
-func (h *sdkHolder) resolverRefresh() time.Duration {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+func (h *sdkHolder) resolverRefreshLocked() time.Duration {
 	if h.opts.ResolverRefresh > 0 {
 		return h.opts.ResolverRefresh
 	}
 	return defaultResolverRefresh
 }
 
-// close deregisters every registration and destroys the context.
+// close deregisters every registration, stops the resolvers (their
+// connections keep the addresses they last had) and destroys the context.
+// Concurrent calls find nothing left to do.
 func (h *sdkHolder) close() error {
 	h.mu.Lock()
-	ctx, regs := h.ctx, h.regs
-	h.ctx, h.regs = nil, nil
+	ctx, regs, resolvers := h.ctx, h.regs, h.resolvers
+	h.ctx, h.regs, h.resolvers = nil, nil, nil
 	h.mu.Unlock()
-	if ctx == nil {
-		return nil
-	}
 	var errs []error
-	provider := api.NewProviderAPIByContext(ctx)
-	for _, r := range regs {
-		if err := r.deregister(provider); err != nil {
-			errs = append(errs, err)
+	if ctx != nil {
+		provider := api.NewProviderAPIByContext(ctx)
+		for _, r := range regs {
+			if err := r.deregister(provider); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
-	ctx.Destroy()
+	for r := range resolvers {
+		r.cancel()
+	}
+	for r := range resolvers {
+		<-r.done
+	}
+	if ctx != nil {
+		ctx.Destroy()
+	}
 	return errors.Join(errs...)
 }
 
@@ -170,3 +206,9 @@ func userName() string {
 	}
 	return fmt.Sprint(os.Getuid())
 }
+
+// SDKContext returns the driver's process-wide polaris-go SDK context,
+// creating it on first use with the Configure options. Embedders can build
+// their own ProviderAPI or ConsumerAPI on it rather than start a second
+// context; Driver.Close destroys it.
+func SDKContext() (api.SDKContext, error) { return shared.get() }
