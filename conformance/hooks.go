@@ -58,3 +58,22 @@ type SecretTargeter interface {
 type Closer interface {
 	Close() error
 }
+
+// Deregisterer is implemented by instances that can leave the registry
+// while they keep serving, so that convergence can be measured as the time
+// from deregistration to the last call (Convergence benchmark).
+type Deregisterer interface {
+	Deregister() error
+}
+
+// TargetLister returns n distinct dialable targets for the Memory benchmark;
+// without it, the benchmark uses ServiceURL of n service names.
+type TargetLister interface {
+	Targets(n int) []string
+}
+
+// Static is implemented by harnesses whose driver has no registry: URLs name
+// the instances, so there is no discovery to converge.
+type Static interface {
+	Static()
+}

@@ -3,6 +3,7 @@ package busi
 import (
 	"sort"
 	"sync"
+	"time"
 )
 
 // Call is one delivery of a branch call to an instance.
@@ -15,6 +16,7 @@ type Call struct {
 	UserID    int64
 	Amount    int64
 	Effective bool // false when the barrier skipped it (duplicate, hanging, null compensation)
+	Time      time.Time
 }
 
 // Bank holds the accounts all instances share and the record of every call.
@@ -24,6 +26,8 @@ type Bank struct {
 	// branches maps gid/branch to its barrier state.
 	branches map[string]*branchState
 	calls    []Call
+	// instances summarises calls per instance.
+	instances map[string]*InstanceStats
 }
 
 type branchState struct {
@@ -34,7 +38,7 @@ type branchState struct {
 
 // NewBank returns an empty bank; balances start at 0 and may go negative.
 func NewBank() *Bank {
-	return &Bank{balances: map[int64]int64{}, branches: map[string]*branchState{}}
+	return &Bank{balances: map[int64]int64{}, branches: map[string]*branchState{}, instances: map[string]*InstanceStats{}}
 }
 
 // apply runs method for req under the barrier and records the call. It
@@ -72,16 +76,17 @@ func (b *Bank) apply(instance, method string, req Req, gid, branchID, op string)
 			b.balances[req.UserID] += eff.sign * req.Amount
 		}
 	}
-	b.calls = append(b.calls, Call{Instance: instance, Method: method, Gid: gid, BranchID: branchID, Op: op,
-		UserID: req.UserID, Amount: req.Amount, Effective: effective})
+	b.appendCall(Call{Instance: instance, Method: method, Gid: gid, BranchID: branchID, Op: op,
+		UserID: req.UserID, Amount: req.Amount, Effective: effective, Time: time.Now()})
 	return effective
 }
 
 // record notes a call that failed before reaching the barrier.
 func (b *Bank) record(c Call) {
+	c.Time = time.Now()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.calls = append(b.calls, c)
+	b.appendCall(c)
 }
 
 // Balance returns user's balance.
@@ -133,4 +138,32 @@ func Instances(counts map[string]int) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// InstanceStats is what one instance has served.
+type InstanceStats struct {
+	Calls       int
+	First, Last time.Time
+}
+
+// Stats returns what instance has served so far.
+func (b *Bank) Stats(instance string) InstanceStats {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if st := b.instances[instance]; st != nil {
+		return *st
+	}
+	return InstanceStats{}
+}
+
+// appendCall records c; the caller holds b.mu.
+func (b *Bank) appendCall(c Call) {
+	b.calls = append(b.calls, c)
+	st := b.instances[c.Instance]
+	if st == nil {
+		st = &InstanceStats{First: c.Time}
+		b.instances[c.Instance] = st
+	}
+	st.Calls++
+	st.Last = c.Time
 }

@@ -21,6 +21,22 @@ func TestConformance(t *testing.T) {
 	conformance.Run(t, newHarness)
 }
 
+func BenchmarkConformance(b *testing.B) {
+	conformance.RunBenchmarks(b, newHarness)
+}
+
+// Static: protocol1 has no registry, so nothing converges.
+func (h *harness) Static() {}
+
+// Targets are distinct addresses, for the Memory benchmark.
+func (h *harness) Targets(n int) []string {
+	targets := make([]string, n)
+	for i := range targets {
+		targets[i] = fmt.Sprintf("protocol1://127.0.0.1:%d", 20000+i)
+	}
+	return targets
+}
+
 type harness struct {
 	mu        sync.Mutex
 	instances map[string][]*instance // by service

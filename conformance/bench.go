@@ -1,0 +1,340 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dtm-labs/dtm/client/dtmgrpc"
+	"github.com/dtm-labs/dtmdriver"
+	"github.com/dtmkit/drivers/conformance/busi"
+	"github.com/dtmkit/drivers/conformance/infra"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// RunBenchmarks measures a driver against a real dtm, as Run tests it: saga
+// throughput through driver URLs against direct host:port URLs to the same
+// instances, discovery convergence, the spread of calls, and the memory each
+// resolved target costs. Call it once per process, with -run '^$'.
+func RunBenchmarks(b *testing.B, newHarness HarnessMaker) {
+	env := setUp(b, newHarness)
+	b.Run("Sagas", func(b *testing.B) { benchSagas(b, env) })
+	b.Run("Convergence", func(b *testing.B) { benchConvergence(b, env) })
+	b.Run("Spread", func(b *testing.B) { benchSpread(b, env) })
+	b.Run("Memory", func(b *testing.B) { benchMemory(b, env) })
+}
+
+// benchSagas alternates blocks of sagas through the driver's URL and
+// through direct URLs to the same two instances, 8 at a time, each waiting
+// for dtm to finish it, and reports both rates and their ratio.
+func benchSagas(b *testing.B, e *Env) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	const service = "bench"
+	var direct []string
+	for i := 1; i <= 2; i++ {
+		inst, err := e.Harness.StartInstance(ctx, service, e.Bank.Register(fmt.Sprintf("%s-%d", service, i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(inst.Stop)
+		direct = append(direct, inst.Addr())
+	}
+	driverURL := e.Harness.ServiceURL(service)
+	from, to := e.User(), e.User()
+	const block, workers = 16, 8
+	var viaDriver, viaDirect time.Duration
+	var n int
+	run := func(prefixes []string) time.Duration {
+		start := time.Now()
+		if err := e.runSagasWaiting(prefixes, block, workers, from, to); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	run([]string{driverURL}) // warm both paths: connections, resolvers
+	run(direct)
+	b.ResetTimer()
+	for n < max(b.N, minBenchSagas) {
+		viaDriver += run([]string{driverURL})
+		viaDirect += run(direct)
+		n += block
+	}
+	b.StopTimer()
+	driverRate := float64(n) / viaDriver.Seconds()
+	directRate := float64(n) / viaDirect.Seconds()
+	b.ReportMetric(driverRate, "driver-sagas/s")
+	b.ReportMetric(directRate, "direct-sagas/s")
+	b.ReportMetric(driverRate/directRate, "driver/direct")
+}
+
+// minBenchSagas is the least each path runs, so that -benchtime 1x still
+// measures something steady.
+const minBenchSagas = 320
+
+// runSagasWaiting runs n two-branch sagas with WaitResult, so each counts
+// only once dtm has finished it; prefixes are used in turn.
+func (e *Env) runSagasWaiting(prefixes []string, n, workers int, from, to int64) error {
+	jobs := make(chan int)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				p := prefixes[i%len(prefixes)]
+				saga := dtmgrpc.NewSagaGrpc(e.DtmURL, e.Gid("bench")).
+					Add(p+busi.TransOut, p+busi.TransOutRevert, busi.Req{UserID: from, Amount: 1}.Proto()).
+					Add(p+busi.TransIn, p+busi.TransInRevert, busi.Req{UserID: to, Amount: 1}.Proto())
+				saga.WaitResult = true
+				errs <- saga.Submit()
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// convergenceTrials is how many instances come and go in benchConvergence.
+const convergenceTrials = 20
+
+// benchConvergence keeps calls flowing to a service through the driver, as
+// dtm makes them, while a second instance registers and deregisters 20
+// times; it reports, in ms, p50 and p99 of registration → first call and of
+// deregistration → last call.
+func benchConvergence(b *testing.B, e *Env) {
+	if implements[Static](e.Harness) {
+		b.Skip("the driver has no registry: nothing converges")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	const service = "conv"
+	base, err := e.Harness.StartInstance(ctx, service, e.Bank.Register(service+"-base"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer base.Stop()
+	stopCalls := e.callContinuously(b, e.Harness.ServiceURL(service))
+	defer stopCalls()
+
+	var join, leave []time.Duration
+	for trial := 0; trial < convergenceTrials; trial++ {
+		name := fmt.Sprintf("%s-%d", service, trial)
+		inst, err := e.Harness.StartInstance(ctx, service, e.Bank.Register(name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		registered := time.Now()
+		if err := infra.WaitForContext(ctx, name+"'s first call", func() bool { return e.Bank.Stats(name).Calls > 0 }); err != nil {
+			b.Fatal(err)
+		}
+		join = append(join, e.Bank.Stats(name).First.Sub(registered))
+
+		dereg, ok := inst.(Deregisterer)
+		if !ok {
+			inst.Stop()
+			continue
+		}
+		left := time.Now()
+		if err := dereg.Deregister(); err != nil {
+			b.Fatal(err)
+		}
+		// the last call is known once calls have stopped for a while
+		const quiet = time.Second
+		err = infra.WaitForContext(ctx, name+"'s calls to stop", func() bool {
+			return time.Since(e.Bank.Stats(name).Last) > quiet
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		leave = append(leave, max(0, e.Bank.Stats(name).Last.Sub(left)))
+		inst.Stop()
+	}
+	report := func(what string, d []time.Duration) {
+		if len(d) == 0 {
+			return
+		}
+		b.ReportMetric(ms(percentile(d, 50)), what+"-p50-ms")
+		b.ReportMetric(ms(percentile(d, 99)), what+"-p99-ms")
+	}
+	report("join", join)
+	report("leave", leave)
+}
+
+// callContinuously invokes TransIn with amount 0 through url about every
+// millisecond from two goroutines, over one connection per goroutine made as
+// dtm makes them (grpc.NewClient with no balancer option).
+func (e *Env) callContinuously(b *testing.B, url string) (stop func()) {
+	server, method, err := parseWith(url + busi.TransIn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		conn, err := grpc.NewClient(server, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer conn.Close()
+			tick := time.NewTicker(time.Millisecond)
+			defer tick.Stop()
+			req := busi.Req{UserID: e.User(), Amount: 0}.Proto()
+			for {
+				cctx, ccancel := context.WithTimeout(ctx, time.Second)
+				_ = conn.Invoke(cctx, method, req, new(emptyReply))
+				ccancel()
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+			}
+		}()
+	}
+	return func() { cancel(); wg.Wait() }
+}
+
+// benchSpread reports the share of each of three instances over 300 branch
+// calls made by dtm.
+func benchSpread(b *testing.B, e *Env) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	const service = "benchspread"
+	for i := 1; i <= spreadInstances; i++ {
+		inst, err := e.Harness.StartInstance(ctx, service, e.Bank.Register(fmt.Sprintf("%s-%d", service, i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer inst.Stop()
+	}
+	from, to := e.User(), e.User()
+	for i := 0; i < b.N; i++ {
+		if err := e.runSagasWaiting([]string{e.Harness.ServiceURL(service)}, spreadSagas, 10, from, to); err != nil {
+			b.Fatal(err)
+		}
+	}
+	total := 0
+	for i := 1; i <= spreadInstances; i++ {
+		total += e.Bank.Stats(fmt.Sprintf("%s-%d", service, i)).Calls
+	}
+	for i := 1; i <= spreadInstances; i++ {
+		n := e.Bank.Stats(fmt.Sprintf("%s-%d", service, i)).Calls
+		b.ReportMetric(100*float64(n)/float64(total), fmt.Sprintf("instance%d-%%", i))
+	}
+}
+
+// memoryTargets is how many distinct targets benchMemory resolves.
+const memoryTargets = 1000
+
+// benchMemory resolves 1000 distinct service targets through the driver and
+// reports the heap bytes and goroutines each costs, beside the same for
+// passthrough targets (grpc's own cost per connection) measured in the same
+// run: a driver that opens a registry client per target, rather than per
+// host set, shows in the difference.
+func benchMemory(b *testing.B, e *Env) {
+	targets := make([]string, memoryTargets)
+	if tl, ok := e.Harness.(TargetLister); ok {
+		targets = tl.Targets(memoryTargets)
+	} else {
+		for i := range targets {
+			targets[i] = e.Harness.ServiceURL(fmt.Sprintf("mem-%d", i))
+		}
+	}
+	baseline := make([]string, memoryTargets)
+	for i := range baseline {
+		baseline[i] = fmt.Sprintf("passthrough:///127.0.0.1:%d", 20000+i)
+	}
+	for i := 0; i < b.N; i++ {
+		baseHeap, baseG := costPerTarget(b, baseline)
+		heap, g := costPerTarget(b, targets)
+		b.ReportMetric(heap, "heap-B/target")
+		b.ReportMetric(g, "goroutines/target")
+		b.ReportMetric(heap-baseHeap, "driver-heap-B/target")
+		b.ReportMetric(g-baseG, "driver-goroutines/target")
+	}
+}
+
+// costPerTarget dials every target, lets the resolvers start, and returns
+// the heap bytes and goroutines added per target.
+func costPerTarget(b *testing.B, targets []string) (heap, goroutines float64) {
+	heap0, g0 := heapAndGoroutines()
+	conns := make([]*grpc.ClientConn, 0, len(targets))
+	defer func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}()
+	for _, t := range targets {
+		conn, err := grpc.NewClient(t, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			b.Fatalf("dial %q: %v", t, err)
+		}
+		conn.Connect() // builds the resolver
+		conns = append(conns, conn)
+	}
+	_ = infra.WaitFor(10*time.Second, "goroutines to settle", settled())
+	heap1, g1 := heapAndGoroutines()
+	n := float64(len(targets))
+	return float64(heap1-heap0) / n, float64(g1-g0) / n
+}
+
+// settled returns a condition that holds once the goroutine count has not
+// changed for 100 ms.
+func settled() func() bool {
+	last, since := -1, time.Now()
+	return func() bool {
+		n := runtime.NumGoroutine()
+		if n != last {
+			last, since = n, time.Now()
+		}
+		return time.Since(since) > 100*time.Millisecond
+	}
+}
+
+func heapAndGoroutines() (int64, int) {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc), runtime.NumGoroutine()
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := (len(s)*p + 99) / 100
+	if i > 0 {
+		i--
+	}
+	return s[i]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// emptyReply receives busi's emptypb.Empty replies.
+type emptyReply = emptypb.Empty
+
+// parseWith splits url with the driver in use, as dtm does.
+func parseWith(url string) (server, method string, err error) {
+	return dtmdriver.GetDriver().ParseServerMethod(url)
+}
