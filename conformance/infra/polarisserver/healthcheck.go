@@ -32,12 +32,18 @@ func (s *Server) WaitHealthChecks(ctx context.Context, ttl time.Duration) error 
 		if settle.IsZero() {
 			if at, ok := s.suspendedAt(); ok {
 				settle = at.Add(3*ttl + time.Second)
-			} else if time.Since(s.started) > settledAfter {
+			} else if time.Since(s.startedAt()) > settledAfter {
 				return true
 			}
 		}
 		return !settle.IsZero() && time.Now().After(settle)
 	})
+}
+
+func (s *Server) startedAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started
 }
 
 // suspendedAt reads when the server suspended its checkers, from its log.
@@ -46,7 +52,7 @@ func (s *Server) suspendedAt() (time.Time, bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	i := bytes.Index(data, []byte(suspendLine))
+	i := bytes.LastIndex(data, []byte(suspendLine)) // the latest run's
 	if i < 0 {
 		return time.Time{}, false
 	}

@@ -19,22 +19,32 @@ type Options struct {
 	// Logf receives progress messages (building, build and start-up
 	// times); nil writes them to standard error.
 	Logf Logf
-	// StartTimeout bounds the wait for the server to serve, build excluded;
-	// 0 means one minute.
+	// StartTimeout bounds each wait for the server to serve, build
+	// excluded; 0 means one minute.
 	StartTimeout time.Duration
 }
 
-// Server is a running polaris server process.
+// Server is a polaris server process with its data directory. It can be
+// stopped and started again on the same data and port.
 type Server struct {
 	addr    string
 	dir     string
+	bin     string
+	conf    string
+	timeout time.Duration
+
+	mu      sync.Mutex
+	proc    *process // nil while stopped
+	started time.Time
+	closed  bool
+}
+
+// process is one run of the server binary.
+type process struct {
 	cmd     *exec.Cmd
 	out     *outputWatcher
-	started time.Time
 	exited  chan struct{}
 	waitErr error
-
-	closeOnce sync.Once
 }
 
 // readyLine is what polaris-server prints once its listeners are up and it
@@ -58,11 +68,15 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// A port found free may be taken before the server binds it: retry.
 	for attempt := 1; ; attempt++ {
 		begin := time.Now()
-		s, err := start(ctx, bin, opts.StartTimeout)
-		if err == nil {
+		s, err := newServer(bin, opts.StartTimeout)
+		if err != nil {
+			return nil, err
+		}
+		if err = s.launch(ctx); err == nil {
 			logf("polarisserver: polaris-server ready on %s in %s", s.addr, time.Since(begin).Round(10*time.Millisecond))
 			return s, nil
 		}
+		s.Close()
 		if !errors.Is(err, errPortTaken) || attempt == 3 {
 			return nil, err
 		}
@@ -71,7 +85,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 
 var errPortTaken = errors.New("port already in use")
 
-func start(ctx context.Context, bin string, timeout time.Duration) (*Server, error) {
+// newServer prepares a data directory and configuration on a free port.
+func newServer(bin string, timeout time.Duration) (*Server, error) {
 	dir, err := os.MkdirTemp("", "dtmkit-polaris-")
 	if err != nil {
 		return nil, fmt.Errorf("polaris server data dir: %w", err)
@@ -86,48 +101,55 @@ func start(ctx context.Context, bin string, timeout time.Duration) (*Server, err
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	s := &Server{
-		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
-		dir:    dir,
-		out:    newOutputWatcher(readyLine),
-		exited: make(chan struct{}),
+	return &Server{
+		addr:    net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
+		dir:     dir,
+		bin:     bin,
+		conf:    conf,
+		timeout: timeout,
+	}, nil
+}
+
+// launch runs the binary and waits until it serves.
+func (s *Server) launch(ctx context.Context) error {
+	p := &process{out: newOutputWatcher(readyLine), exited: make(chan struct{})}
+	// Not CommandContext: the server must live past ctx, until Stop.
+	p.cmd = exec.Command(s.bin, "start", "-c", s.conf)
+	p.cmd.Dir = s.dir // the server writes some files relative to it
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.cmd.SysProcAttr = sysProcAttr()
+	if err := p.cmd.Start(); err != nil {
+		return fmt.Errorf("start polaris server: %w", err)
 	}
-	// Not CommandContext: the server must live past ctx, until Close.
-	s.cmd = exec.Command(bin, "start", "-c", conf)
-	s.cmd.Dir = dir // the server writes some files relative to it
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	s.cmd.SysProcAttr = sysProcAttr()
-	if err := s.cmd.Start(); err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("start polaris server: %w", err)
-	}
-	s.started = time.Now()
 	go func() {
-		s.waitErr = s.cmd.Wait()
-		close(s.exited)
+		p.waitErr = p.cmd.Wait()
+		close(p.exited)
 	}()
-	if err := s.waitReady(ctx, timeout); err != nil {
-		s.Close()
-		return nil, err
+	s.mu.Lock()
+	s.proc, s.started = p, time.Now()
+	s.mu.Unlock()
+	if err := s.waitReady(ctx, p); err != nil {
+		s.Stop()
+		return err
 	}
-	return s, nil
+	return nil
 }
 
 // waitReady waits for the ready line and a listening gRPC port, or for the
 // process to exit, which it reports with the end of the server's output.
-func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+func (s *Server) waitReady(ctx context.Context, p *process) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	select {
-	case <-s.out.ready:
-	case <-s.exited:
-		out := s.out.tail()
+	case <-p.out.ready:
+	case <-p.exited:
+		out := p.out.tail()
 		if containsAny(out, "address already in use", "bind:") {
 			return fmt.Errorf("polaris server on %s: %w", s.addr, errPortTaken)
 		}
-		return fmt.Errorf("polaris server exited before serving (%v): %s", s.waitErr, tail(out, 2000))
+		return fmt.Errorf("polaris server exited before serving (%v): %s", p.waitErr, tail(out, 2000))
 	case <-ctx.Done():
-		return fmt.Errorf("polaris server not ready after %s: %w: %s", timeout, ctx.Err(), tail(s.out.tail(), 2000))
+		return fmt.Errorf("polaris server not ready after %s: %w: %s", s.timeout, ctx.Err(), tail(p.out.tail(), 2000))
 	}
 	return infra.WaitForContext(ctx, "polaris server gRPC port "+s.addr, func() bool {
 		c, err := net.DialTimeout("tcp", s.addr, time.Second)
@@ -147,14 +169,43 @@ func (s *Server) Addr() string { return s.addr }
 // by Close.
 func (s *Server) Dir() string { return s.dir }
 
+// Stop kills the server abruptly and waits for it to exit, keeping its data
+// for Restart. It does nothing if the server is stopped.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	p := s.proc
+	s.proc = nil
+	s.mu.Unlock()
+	if p != nil {
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	}
+}
+
+// Restart starts a stopped server again on the same data and port, and
+// waits until it serves.
+func (s *Server) Restart(ctx context.Context) error {
+	s.mu.Lock()
+	running, closed := s.proc != nil, s.closed
+	s.mu.Unlock()
+	switch {
+	case closed:
+		return errors.New("polaris server: Restart after Close")
+	case running:
+		return errors.New("polaris server: Restart while running; Stop first")
+	}
+	return s.launch(ctx)
+}
+
 // Close kills the server, waits for it to exit and removes its data
 // directory. It is safe to call more than once.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		if s.cmd.Process != nil {
-			_ = s.cmd.Process.Kill()
-			<-s.exited
-		}
+	s.Stop()
+	s.mu.Lock()
+	closed := s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if !closed {
 		_ = os.RemoveAll(s.dir)
-	})
+	}
 }

@@ -6,37 +6,64 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
 
-func TestStartAndClose(t *testing.T) {
+func TestStartRestartClose(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	s, err := Start(ctx, Options{Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := net.DialTimeout("tcp", s.Addr(), time.Second)
-	if err != nil {
-		s.Close()
-		t.Fatalf("gRPC port: %v", err)
+	defer s.Close()
+	if !answers(s.Addr()) {
+		t.Fatalf("gRPC port %s does not answer", s.Addr())
 	}
-	_ = c.Close()
-	if _, err := os.Stat(s.Dir() + "/polaris.bolt"); err != nil {
+	store := filepath.Join(s.Dir(), "polaris.bolt")
+	if _, err := os.Stat(store); err != nil {
 		t.Errorf("boltdb store not in the data dir: %v", err)
 	}
+
+	s.Stop()
+	if answers(s.Addr()) {
+		t.Fatalf("port %s still answers after Stop", s.Addr())
+	}
+	if _, err := os.Stat(store); err != nil {
+		t.Fatalf("Stop removed the store: %v", err)
+	}
+	if err := s.Restart(ctx); err != nil {
+		t.Fatalf("Restart: %v", err)
+	}
+	if !answers(s.Addr()) {
+		t.Fatalf("port %s does not answer after Restart", s.Addr())
+	}
+	if err := s.Restart(ctx); err == nil {
+		t.Error("Restart of a running server succeeded")
+	}
+
 	s.Close()
 	s.Close() // idempotent
 	if _, err := os.Stat(s.Dir()); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("data dir %s left behind: %v", s.Dir(), err)
 	}
-	if s.cmd.ProcessState == nil {
-		t.Errorf("server process not reaped")
-	}
-	if _, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond); err == nil {
+	if answers(s.Addr()) {
 		t.Errorf("port %s still answers after Close", s.Addr())
 	}
+	if err := s.Restart(ctx); err == nil {
+		t.Error("Restart after Close succeeded")
+	}
+}
+
+func answers(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	_ = c.Close()
+	return true
 }
 
 func TestOutputWatcherMarkerAcrossWrites(t *testing.T) {
@@ -52,5 +79,22 @@ func TestOutputWatcherMarkerAcrossWrites(t *testing.T) {
 	case <-w.ready:
 	default:
 		t.Fatal("marker split across writes not seen")
+	}
+}
+
+func TestSuspendedAtReadsTheLatestRun(t *testing.T) {
+	s := &Server{dir: t.TempDir()}
+	if _, ok := s.suspendedAt(); ok {
+		t.Fatal("a suspension found without a log")
+	}
+	log := "x\tinfo\t" + suspendLine + "1795314400\nother\n" + "y\tinfo\t" + suspendLine + "1795314460\n"
+	if err := os.MkdirAll(filepath.Join(s.dir, "log"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "log", "healthcheck.log"), []byte(log), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if at, ok := s.suspendedAt(); !ok || at.Unix() != 1795314460 {
+		t.Fatalf("suspendedAt = %v, %v; want the second line's time", at, ok)
 	}
 }
