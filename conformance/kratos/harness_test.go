@@ -3,7 +3,6 @@ package kratos_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -14,11 +13,8 @@ import (
 	"github.com/dtmkit/drivers/conformance/busi"
 	"github.com/dtmkit/drivers/conformance/infra"
 	kratosdriver "github.com/dtmkit/drivers/driver-kratos"
-	etcdregistry "github.com/go-kratos/kratos/contrib/registry/etcd/v2"
-	"github.com/go-kratos/kratos/v2"
 	"github.com/go-kratos/kratos/v2/log"
 	"github.com/go-kratos/kratos/v2/registry"
-	kgrpc "github.com/go-kratos/kratos/v2/transport/grpc"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/grpc"
 )
@@ -29,6 +25,10 @@ const dtmService = "dtmservice"
 type harness struct {
 	etcd   *infra.Etcd
 	client *clientv3.Client
+
+	secureOnce sync.Once
+	secure     *secureEtcd
+	secureErr  error
 
 	mu        sync.Mutex
 	instances []*instance
@@ -42,11 +42,14 @@ func (h *harness) onClose(f func()) {
 	h.mu.Unlock()
 }
 
-func newHarness(_ context.Context, _ *testing.T) (conformance.Harness, error) {
+// etcdMembers is the size of the registry's cluster, for EtcdMemberLoss.
+const etcdMembers = 3
+
+func newHarness(context.Context, testing.TB) (conformance.Harness, error) {
 	if !testing.Verbose() {
 		log.SetLogger(log.NewStdLogger(io.Discard)) // kratos logs every start and stop
 	}
-	e, err := infra.StartEtcd(infra.EtcdOptions{})
+	e, err := infra.StartEtcd(infra.EtcdOptions{Members: etcdMembers})
 	if err != nil {
 		return nil, err
 	}
@@ -121,72 +124,6 @@ func (h *harness) Close() {
 	}
 	_ = h.client.Close()
 	h.etcd.Close()
-}
-
-// instance is one kratos.App serving one kratos gRPC server.
-type instance struct {
-	app  *kratos.App
-	addr string
-	// done is closed when Run returns, with its error in err.
-	done chan struct{}
-	err  error
-	once sync.Once
-}
-
-// startKratosInstance starts an instance registered in the etcd client talks
-// to, each with its own registry, as separate kratos processes would have.
-func startKratosInstance(ctx context.Context, client *clientv3.Client, service string, register func(*grpc.Server)) (*instance, error) {
-	srv := kgrpc.NewServer(kgrpc.Address("127.0.0.1:0"))
-	register(srv.Server)
-	endpoint, err := srv.Endpoint() // listens now, so the address is known
-	if err != nil {
-		return nil, fmt.Errorf("kratos server endpoint: %w", err)
-	}
-	app := kratos.New(
-		kratos.Name(service),
-		kratos.Server(srv),
-		kratos.Registrar(etcdregistry.New(client)),
-	)
-	i := &instance{app: app, addr: endpoint.Host, done: make(chan struct{})}
-	go func() {
-		defer close(i.done)
-		i.err = app.Run()
-	}()
-
-	key := "/microservices/" + service + "/" + app.ID()
-	exited := false
-	err = infra.WaitForContext(ctx, "kratos instance "+key+" in etcd", func() bool {
-		select {
-		case <-i.done:
-			exited = true
-			return true
-		default:
-		}
-		resp, err := client.Get(ctx, key)
-		return err == nil && len(resp.Kvs) == 1
-	})
-	if exited {
-		return nil, fmt.Errorf("kratos app %s exited: %v", service, i.err)
-	}
-	if err != nil {
-		i.Stop()
-		return nil, err
-	}
-	return i, nil
-}
-
-func (i *instance) Addr() string { return i.addr }
-
-// Stop deregisters the instance and stops its server, as kratos.App does on
-// a signal, and waits for Run to return.
-func (i *instance) Stop() {
-	i.once.Do(func() {
-		_ = i.app.Stop()
-		select {
-		case <-i.done:
-		case <-time.After(15 * time.Second):
-		}
-	})
 }
 
 // registered reads the kratos instances of service from etcd, checking each

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,39 +30,42 @@ type secureEtcd struct {
 	client   *clientv3.Client
 }
 
-var (
-	secureOnce sync.Once
-	secure     *secureEtcd
-	secureErr  error
-)
-
 // startSecureEtcd starts it once; the harness' Close stops it.
-func (h *harness) startSecureEtcd(t *testing.T) *secureEtcd {
-	t.Helper()
-	secureOnce.Do(func() {
+func (h *harness) startSecureEtcd() (*secureEtcd, error) {
+	h.secureOnce.Do(func() {
 		var b [12]byte
 		_, _ = rand.Read(b[:])
 		s := &secureEtcd{password: "pw-" + hex.EncodeToString(b[:])}
 		// infra.StartEtcd with RootPassword and TLS fails: its etcd demands
 		// client certificates (TrustedCAFile is set) and its own client has
 		// none. Start it with TLS only and enable auth with a certificate.
-		if s.Etcd, secureErr = infra.StartEtcd(infra.EtcdOptions{TLS: true}); secureErr != nil {
+		var err error
+		if s.Etcd, err = infra.StartEtcd(infra.EtcdOptions{TLS: true}); err != nil {
+			h.secureErr = fmt.Errorf("start etcd with auth and TLS: %w", err)
 			return
 		}
-		if s.client, secureErr = s.enableAuth(); secureErr != nil {
+		if s.client, err = s.enableAuth(); err != nil {
 			s.Etcd.Close()
+			h.secureErr = fmt.Errorf("start etcd with auth and TLS: %w", err)
 			return
 		}
-		secure = s
+		h.secure = s
 		h.onClose(func() {
 			_ = s.client.Close()
 			s.Etcd.Close()
 		})
 	})
-	if secureErr != nil {
-		t.Fatalf("start etcd with auth and TLS: %v", secureErr)
+	return h.secure, h.secureErr
+}
+
+// mustSecureEtcd is startSecureEtcd for a test.
+func (h *harness) mustSecureEtcd(t *testing.T) *secureEtcd {
+	t.Helper()
+	s, err := h.startSecureEtcd()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return secure
+	return s
 }
 
 // enableAuth creates root with s.password, enables auth, and returns a
@@ -112,7 +114,7 @@ func (s *secureEtcd) query(user, pass string) string {
 // clients reach dtm, and dtm reaches a kratos service, all with the
 // credentials and CA given in the URLs' query.
 func testEtcdAuthTLS(t *testing.T, h *harness, env *conformance.Env) {
-	s := h.startSecureEtcd(t)
+	s := h.mustSecureEtcd(t)
 	inst, err := startKratosInstance(timeout(t, 30*time.Second), s.client, "securebusi", env.Bank.Register("secure-1"))
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +159,7 @@ func testEtcdAuthTLS(t *testing.T, h *harness, env *conformance.Env) {
 // testWrongCredential: a wrong password fails registration and resolution
 // with an error that says so, and neither error shows a password.
 func testWrongCredential(t *testing.T, h *harness, env *conformance.Env) {
-	s := h.startSecureEtcd(t)
+	s := h.mustSecureEtcd(t)
 	const wrong = "wrong-hunter2"
 	target := "discovery://" + s.Hosts() + "/" + dtmService + "?" + s.query("root", wrong)
 	d := &kratosdriver.Driver{}
