@@ -42,60 +42,81 @@ func SplitBranchURL(uri string) (BranchURL, error) {
 	if uri == "" {
 		return u, urlError(uri, "empty URL")
 	}
-	schemeEnd := strings.Index(uri, "://")
-	if schemeEnd < 0 {
+	// A scheme is what precedes the first ':' when "//" follows it; in
+	// "host:port/..." the first ':' is followed by the port.
+	colon := strings.IndexByte(uri, ':')
+	if colon < 0 || len(uri) < colon+3 || uri[colon+1] != '/' || uri[colon+2] != '/' {
 		return splitPlain(uri)
 	}
-	if schemeEnd == 0 {
+	if colon == 0 {
 		return u, urlError(uri, "empty scheme")
 	}
-	u.Scheme = uri[:schemeEnd]
+	u.Scheme = uri[:colon]
 	if !validScheme(u.Scheme) {
 		return u, urlError(uri, "invalid scheme")
 	}
-	rest := uri[schemeEnd+3:] // authority, path and query
-	restStart := schemeEnd + 3
+	restStart := colon + 3
+	rest := uri[restStart:] // authority, path and query
 
+	var path string // authority and endpoint
 	q := strings.IndexByte(rest, '?')
 	if q >= 0 && strings.IndexByte(rest[q:], '/') >= 0 {
 		// BuildTarget form: the method was appended after the query.
-		m, err := methodAtEnd(uri, rest)
-		if err != nil {
-			return u, err
+		m, reason := methodStart(rest)
+		if reason == "" && m < q {
+			reason = "method must follow the query, not contain it"
 		}
-		u.Method = rest[m:]
-		u.Server = uri[:restStart+m]
-		u.Query = rest[q+1 : m]
-		rest = rest[:q]
+		if reason != "" {
+			return u, urlError(uri, reason)
+		}
+		u.Method, u.Server, u.Query = rest[m:], uri[:restStart+m], rest[q+1:m]
+		path = rest[:q]
 	} else {
-		path := rest
+		path = rest
 		if q >= 0 {
 			path, u.Query = rest[:q], rest[q+1:]
 		}
-		m, err := methodAtEnd(uri, path)
-		if err != nil {
-			return u, err
+		m, reason := methodStart(path)
+		if reason != "" {
+			return u, urlError(uri, reason)
 		}
 		u.Method = path[m:]
-		if q >= 0 {
+		if q >= 0 { // the query was appended after the method: it belongs to the server
 			u.Server = uri[:restStart+m] + rest[q:]
 		} else {
 			u.Server = uri[:restStart+m]
 		}
-		rest = path[:m]
+		path = path[:m]
 	}
-	if slash := strings.IndexByte(rest, '/'); slash >= 0 {
-		u.Authority, u.Endpoint = rest[:slash], rest[slash+1:]
+	if slash := strings.IndexByte(path, '/'); slash >= 0 {
+		u.Authority, u.Endpoint = path[:slash], path[slash+1:]
 		if u.Endpoint == "" {
 			return u, urlError(uri, "empty path segment before the method")
 		}
 	} else {
-		u.Authority = rest
+		u.Authority = path
 	}
 	if hasEmptySegment(u.Endpoint) {
 		return u, urlError(uri, "empty path segment")
 	}
 	return u, nil
+}
+
+// methodStart returns the index of the "/" that starts the method made of
+// s's last two segments, or a reason why s has no such method.
+func methodStart(s string) (int, string) {
+	last := strings.LastIndexByte(s, '/')
+	first := -1
+	if last > 0 {
+		first = strings.LastIndexByte(s[:last], '/')
+	}
+	switch {
+	case first < 0:
+		return 0, "no method: want .../pkg.Service/Method"
+	case first+1 == last || last+1 == len(s):
+		return 0, "empty service or method name"
+	}
+	return first, ""
 }
 
 // splitPlain splits "host:port/pkg.Svc/M" at its first "/".
@@ -109,42 +130,24 @@ func splitPlain(uri string) (BranchURL, error) {
 		return u, urlError(uri, "no method: want host:port/pkg.Service/Method")
 	}
 	u.Server, u.Method, u.Authority = uri[:sep], uri[sep:], uri[:sep]
-	if q := strings.IndexByte(u.Method, '?'); q >= 0 {
-		return u, urlError(uri, "a query needs a scheme")
-	}
 	if !validMethod(u.Method) {
-		return u, urlError(uri, "method must be /pkg.Service/Method")
+		if strings.IndexByte(u.Method, '?') >= 0 {
+			return BranchURL{}, urlError(uri, "a query needs a scheme")
+		}
+		return BranchURL{}, urlError(uri, "method must be /pkg.Service/Method")
 	}
 	return u, nil
 }
 
-// methodAtEnd returns the index in s of the "/" that starts the method made of
-// s's last two segments.
-func methodAtEnd(uri, s string) (int, error) {
-	last := strings.LastIndexByte(s, '/')
-	if last < 0 {
-		return 0, urlError(uri, "no method: want .../pkg.Service/Method")
-	}
-	first := strings.LastIndexByte(s[:last], '/')
-	if first < 0 {
-		return 0, urlError(uri, "no method: want .../pkg.Service/Method")
-	}
-	if first+1 == last || last+1 == len(s) {
-		return 0, urlError(uri, "empty service or method name")
-	}
-	if strings.IndexByte(s[first:], '?') >= 0 {
-		return 0, urlError(uri, "method must follow the query, not contain it")
-	}
-	return first, nil
-}
-
-// validMethod reports whether m is "/a/b" with non-empty a and b.
+// validMethod reports whether m is "/a/b" with non-empty a and b and no
+// query. IndexByte is vectorised, a byte loop is not: this is the fast way.
 func validMethod(m string) bool {
 	if len(m) < 4 || m[0] != '/' {
 		return false
 	}
-	i := strings.IndexByte(m[1:], '/') + 1
-	return i > 1 && i < len(m)-1 && strings.IndexByte(m[i+1:], '/') < 0
+	second := strings.IndexByte(m[1:], '/') + 1
+	return second > 1 && second < len(m)-1 &&
+		strings.IndexByte(m[second+1:], '/') < 0 && strings.IndexByte(m, '?') < 0
 }
 
 func hasEmptySegment(p string) bool {
