@@ -4,15 +4,18 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgimp"
 	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgpb"
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/zeromicro/go-zero/core/conf"
 	"github.com/zeromicro/go-zero/core/discov"
 	"github.com/zeromicro/go-zero/zrpc"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
@@ -35,7 +38,8 @@ func testBuildTarget(t *testing.T, h *harness, env *conformance.Env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "etcd:///" + h.etcd.Hosts() + "?key=" + transKey; target != want {
+	// go-zero sorted etcd.Hosts in place when the server registered
+	if want := "etcd:///" + strings.Join(etcd.Hosts, ",") + "?key=" + transKey; target != want {
 		t.Fatalf("BuildTarget() = %q, want %q: go-zero changed its target form", target, want)
 	}
 	expectServed(t, transfer(t, env, at(target), at(target)), "trans-1", "trans-1")
@@ -97,7 +101,8 @@ func registration(t *testing.T, client *clientv3.Client, key string) registered 
 
 // testGoZeroClientFindsDtm calls dtm through a plain go-zero client
 // configured with the etcd hosts and dtm's key, as a go-zero service that
-// calls dtm directly would be.
+// calls dtm directly would be, and through dtm's client given that
+// configuration's BuildTarget() as dtm's URL.
 func testGoZeroClientFindsDtm(t *testing.T, h *harness, _ *conformance.Env) {
 	var c zrpc.RpcClientConf
 	if err := conf.FillDefault(&c); err != nil {
@@ -109,13 +114,29 @@ func testGoZeroClientFindsDtm(t *testing.T, h *harness, _ *conformance.Env) {
 		t.Fatal(err)
 	}
 	defer client.Conn().Close()
+	newGid(t, client.Conn(), "a go-zero client of "+dtmKey)
+
+	target, err := c.BuildTarget()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := dtmgimp.GetGrpcConn(target, false)
+	if err != nil {
+		t.Fatalf("dial dtm at %q: %v", target, err)
+	}
+	newGid(t, conn, target)
+}
+
+// newGid asks dtm for a gid through conn.
+func newGid(t *testing.T, conn grpc.ClientConnInterface, through string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	reply, err := dtmgpb.NewDtmClient(client.Conn()).NewGid(ctx, &emptypb.Empty{})
+	reply, err := dtmgpb.NewDtmClient(conn).NewGid(ctx, &emptypb.Empty{})
 	if err != nil {
-		t.Fatalf("NewGid through a go-zero client of %s: %v", dtmKey, err)
+		t.Fatalf("NewGid through %s: %v", through, err)
 	}
 	if reply.Gid == "" {
-		t.Fatal("NewGid returned an empty gid")
+		t.Fatalf("NewGid through %s returned an empty gid", through)
 	}
 }

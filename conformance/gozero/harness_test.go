@@ -21,19 +21,24 @@ import (
 // their RpcClientConf.
 const dtmKey = "dtmservice"
 
+// etcdMembers is the size of the main etcd cluster: enough to lose one.
+const etcdMembers = 3
+
 type harness struct {
 	etcd   *infra.Etcd
 	client *clientv3.Client
 
 	mu        sync.Mutex
+	dtmAddr   string
 	instances []*instance
 	servers   []*zrpcServer // zrpc servers that registered themselves
 	secure    *secureEtcd   // started by the first subtest that needs it
+	secrets   *infra.Etcd   // started by SecretTarget
 }
 
-func newHarness(context.Context, *testing.T) (conformance.Harness, error) {
+func newHarness(context.Context, testing.TB) (conformance.Harness, error) {
 	quietGoZero()
-	e, err := infra.StartEtcd(infra.EtcdOptions{})
+	e, err := infra.StartEtcd(infra.EtcdOptions{Members: etcdMembers})
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +69,9 @@ func (h *harness) DriverName() string { return gozero.Name }
 // DtmRegistration registers dtm as a go-zero deployment does: under a key on
 // the etcd hosts, in the legacy form dtm's documentation uses.
 func (h *harness) DtmRegistration(grpcAddr string) (target, endpoint, clientURL string) {
+	h.mu.Lock()
+	h.dtmAddr = grpcAddr
+	h.mu.Unlock()
 	url := "etcd://" + h.etcd.Hosts() + "/" + dtmKey
 	return url, grpcAddr, url
 }
@@ -122,8 +130,8 @@ func (h *harness) ParseCases() []conformance.ParseCase {
 // registrations to go before stopping etcd, so no revocation is left hanging.
 func (h *harness) Close() {
 	h.mu.Lock()
-	instances, servers, secure := h.instances, h.servers, h.secure
-	h.instances, h.servers, h.secure = nil, nil, nil
+	instances, servers, secure, secrets := h.instances, h.servers, h.secure, h.secrets
+	h.instances, h.servers, h.secure, h.secrets = nil, nil, nil, nil
 	h.mu.Unlock()
 	for _, i := range instances {
 		i.Stop()
@@ -139,6 +147,9 @@ func (h *harness) Close() {
 	}
 	if secure != nil {
 		secure.close()
+	}
+	if secrets != nil {
+		secrets.Close()
 	}
 	_ = h.client.Close()
 	h.etcd.Close()

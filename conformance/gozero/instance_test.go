@@ -108,6 +108,9 @@ type instance struct {
 	server *zrpcServer
 	pub    *discov.Publisher
 	once   sync.Once
+
+	mu      sync.Mutex
+	crashed *time.Timer // the lease expiry a crash left pending
 }
 
 // startInstance starts an instance and returns once etcd lists it.
@@ -143,12 +146,22 @@ func (i *instance) Addr() string { return i.server.addr }
 // resolvers stop offering the instance, and then stops serving.
 func (i *instance) Stop() {
 	i.once.Do(func() {
+		i.mu.Lock()
+		if i.crashed != nil {
+			i.crashed.Stop()
+		}
+		i.mu.Unlock()
 		i.pub.Stop()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = waitListed(ctx, i.client, i.key, i.server.addr, false)
+		_ = i.waitGone()
 		i.server.stop()
 	})
+}
+
+// waitGone waits until etcd no longer lists the instance.
+func (i *instance) waitGone() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return waitListed(ctx, i.client, i.key, i.server.addr, false)
 }
 
 // startRegisteredZrpc starts a zrpc server that registers itself under

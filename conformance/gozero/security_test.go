@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgimp"
-	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgpb"
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/infra"
 	gozero "github.com/dtmkit/drivers/driver-gozero"
@@ -18,7 +17,6 @@ import (
 	"github.com/zeromicro/go-zero/zrpc"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
-	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 // rootPassword is the secured etcd's root password; no error or log may
@@ -171,9 +169,7 @@ func testEtcdAuthTLS(t *testing.T, h *harness, env *conformance.Env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := dtmgpb.NewDtmClient(conn).NewGid(ctx, &emptypb.Empty{}); err != nil {
-		t.Fatalf("NewGid through the secured registration: %v", err)
-	}
+	newGid(t, conn, "the secured registration")
 
 	// A second identity for hosts in use is refused, without the password.
 	const other = "other-hunter2"
