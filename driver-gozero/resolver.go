@@ -2,6 +2,7 @@ package gozero
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/dtmkit/drivers/kit"
 	zrpcresolver "github.com/zeromicro/go-zero/zrpc/resolver"
@@ -42,20 +43,22 @@ func registerResolvers() {
 			continue
 		}
 		if scheme == schemeEtcd || scheme == schemeDiscov {
-			b = securedBuilder{Builder: b}
+			b = etcdBuilder{Builder: b}
 		}
 		resolver.Register(kit.WithRoundRobin(b))
 	}
 }
 
-// securedBuilder applies the credentials and TLS files of an etcd target to
-// go-zero's registries, keyed by the target's hosts, before go-zero's builder
-// connects to those hosts.
-type securedBuilder struct {
+// etcdBuilder wraps go-zero's etcd and discov builders. It applies the
+// credentials and TLS files of a target to go-zero's registries, keyed by the
+// target's hosts, before go-zero connects to those hosts, and it holds back
+// empty address lists until the first addresses arrive (see firstAddrsConn).
+type etcdBuilder struct {
 	resolver.Builder
 }
 
-func (b securedBuilder) Build(target resolver.Target, cc resolver.ClientConn, opts resolver.BuildOptions) (resolver.Resolver, error) {
+func (b etcdBuilder) Build(target resolver.Target, cc resolver.ClientConn, opts resolver.BuildOptions) (resolver.Resolver, error) {
+	cc = &firstAddrsConn{ClientConn: cc}
 	if target.URL.User == nil && !hasSecurityQuery(target.URL.RawQuery) {
 		return b.Builder.Build(target, cc, opts)
 	}
@@ -73,4 +76,25 @@ func (b securedBuilder) Build(target resolver.Target, cc resolver.ClientConn, op
 		return nil, err
 	}
 	return r, nil
+}
+
+// firstAddrsConn drops the empty address lists a resolver reports before its
+// first non-empty one. go-zero's registry gives a second subscriber of a key
+// the values loaded so far, none while the first subscriber's initial read
+// is in flight, and dtm dials a new server from several goroutines at once:
+// its first branch calls would fail at once ("no children to pick from")
+// although etcd lists instances. Without a state, calls wait for one, within
+// dtm's request timeout. After addresses were seen, an empty list passes:
+// the service has lost its instances.
+type firstAddrsConn struct {
+	resolver.ClientConn
+	seen atomic.Bool
+}
+
+func (c *firstAddrsConn) UpdateState(s resolver.State) error {
+	if len(s.Addresses) == 0 && len(s.Endpoints) == 0 && !c.seen.Load() {
+		return nil
+	}
+	c.seen.Store(true)
+	return c.ClientConn.UpdateState(s)
 }

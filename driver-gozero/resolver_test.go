@@ -2,6 +2,7 @@ package gozero
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -77,3 +78,26 @@ func TestDirectTargetSpreadsCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstAddrsConnHoldsBackEmptyStart checks that empty address lists are
+// dropped until addresses arrive, and passed on after.
+func TestFirstAddrsConnHoldsBackEmptyStart(t *testing.T) {
+	var got []int
+	c := &firstAddrsConn{ClientConn: &stateRecorder{update: func(s resolver.State) { got = append(got, len(s.Addresses)) }}}
+	one := resolver.State{Addresses: []resolver.Address{{Addr: "127.0.0.1:1"}}}
+	for _, s := range []resolver.State{{}, {}, one, {}, one} {
+		if err := c.UpdateState(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []int{1, 0, 1}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("states passed on with %v addresses, want %v", got, want)
+	}
+}
+
+type stateRecorder struct {
+	resolver.ClientConn
+	update func(resolver.State)
+}
+
+func (r *stateRecorder) UpdateState(s resolver.State) error { r.update(s); return nil }
