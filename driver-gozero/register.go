@@ -1,6 +1,7 @@
 package gozero
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -47,8 +48,8 @@ func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	pub := discov.NewPublisher(t.Hosts, t.Key, endpoint)
 	if err := pub.KeepAlive(); err != nil {
 		release()
-		return fmt.Errorf("%s: publish %s under key %q on etcd %s%s: %w",
-			Name, endpoint, t.Key, strings.Join(t.Hosts, ","), asUser(t), redactErr(err))
+		return fmt.Errorf("%s: publish %s under key %q on etcd %s%s: %w%s",
+			Name, endpoint, t.Key, strings.Join(t.Hosts, ","), asUser(t), redactErr(err), hint(err))
 	}
 	d.mu.Lock()
 	d.publications = append(d.publications, &publication{target: t, endpoint: endpoint, pub: pub})
@@ -84,6 +85,14 @@ func asUser(t kit.EtcdTarget) string {
 		return ""
 	}
 	return fmt.Sprintf(" as user %q", t.User)
+}
+
+// hint explains the bare timeout etcd's client returns when no member answers.
+func hint(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return " (no etcd member answered within go-zero's dial timeout)"
+	}
+	return ""
 }
 
 // redactErr hides any URL secret an underlying error might quote.

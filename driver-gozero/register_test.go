@@ -87,3 +87,23 @@ func TestApplySecurityRefusesASecondIdentity(t *testing.T) {
 		t.Errorf("after release, a corrected password: %v", err)
 	}
 }
+
+// TestRegisterGrpcServiceUnreachableEtcd: dtm exits on this error, so it must
+// say which etcd and why, within go-zero's dial timeout.
+func TestRegisterGrpcServiceUnreachableEtcd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for go-zero's 5 s dial timeout")
+	}
+	err := (&Driver{}).RegisterGrpcService("etcd://127.0.0.1:1/dtmservice?user=root&pass=hunter2", "127.0.0.1:36790")
+	if err == nil {
+		t.Fatal("registering on an etcd that does not listen succeeded")
+	}
+	for _, want := range []string{`key "dtmservice"`, "etcd 127.0.0.1:1", `as user "root"`, "no etcd member answered"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error leaks the password: %q", err)
+	}
+}
