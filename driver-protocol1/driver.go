@@ -63,10 +63,18 @@ func (*Driver) RegisterGrpcService(target, endpoint string) error {
 }
 
 // ParseServerMethod splits a branch URL into the server dtm dials and the
-// method it invokes. dtm calls it on every branch call, so it works on
-// substrings only. It rejects a URL whose server dtm could not dial (dtm
+// method it invokes. dtm calls it on every branch call with the few URLs its
+// transactions name, so a validated split is cached: after the first call it
+// is a map lookup. It rejects a URL whose server dtm could not dial (dtm
 // panics on a dial error), naming the accepted forms.
 func (*Driver) ParseServerMethod(uri string) (server, method string, err error) {
+	return parsed.Parse(uri, parseServerMethod)
+}
+
+// parsed caches ParseServerMethod's successful results.
+var parsed kit.ParseCache
+
+func parseServerMethod(uri string) (server, method string, err error) {
 	u, err := kit.SplitBranchURL(uri)
 	if err != nil {
 		return "", "", err

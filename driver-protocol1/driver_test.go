@@ -71,8 +71,27 @@ func TestRegisterGrpcService(t *testing.T) {
 	}
 }
 
+// BenchmarkParseServerMethod measures dtm's steady state (a cached URL), the
+// first parse of a URL ("cold"), and dtm's default driver as the baseline,
+// all in the same run.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
+	b.Run("baseline-dtm-default", func(b *testing.B) {
+		def := dtmdriver.GetDriver() // "default" until Use is called
+		if def.GetName() != "default" {
+			b.Skip("dtmdriver.Use ran in this process: run benchmarks with -run '^$'")
+		}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, _, _ = def.ParseServerMethod("127.0.0.1:8080/busi.Busi/TransIn")
+		}
+	})
+	b.Run("protocol1-cold", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, _, _ = parseServerMethod("protocol1://127.0.0.1:8080,127.0.0.1:8081/busi.Busi/TransIn")
+		}
+	})
 	for _, f := range []struct{ name, url string }{
 		{"protocol1", "protocol1://127.0.0.1:8080,127.0.0.1:8081/busi.Busi/TransIn"},
 		{"noScheme", "127.0.0.1:8080/busi.Busi/TransIn"},

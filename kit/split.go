@@ -60,15 +60,8 @@ func SplitBranchURL(uri string) (BranchURL, error) {
 
 	var path string // authority and endpoint
 	q := strings.IndexByte(rest, '?')
-	if q >= 0 && strings.IndexByte(rest[q:], '/') >= 0 {
+	if m, ok := methodAfterQuery(rest, q); ok {
 		// BuildTarget form: the method was appended after the query.
-		m, reason := methodStart(rest)
-		if reason == "" && m < q {
-			reason = "method must follow the query, not contain it"
-		}
-		if reason != "" {
-			return u, urlError(uri, reason)
-		}
 		u.Method, u.Server, u.Query = rest[m:], uri[:restStart+m], rest[q+1:m]
 		path = rest[:q]
 	} else {
@@ -100,6 +93,28 @@ func SplitBranchURL(uri string) (BranchURL, error) {
 		return u, urlError(uri, "empty path segment")
 	}
 	return u, nil
+}
+
+// methodAfterQuery reports whether rest, whose query starts at q, ends with
+// a method appended after the query, and where that method starts. That is
+// go-zero's BuildTarget form, "scheme:///hosts?key=k/pkg.Svc/M" (empty
+// authority), or any URL whose path before the query holds no method. When
+// the path already ends with a method, a "/" in the query is part of a value
+// ("...?caFile=/ca.pem").
+func methodAfterQuery(rest string, q int) (int, bool) {
+	if q < 0 || strings.IndexByte(rest[q:], '/') < 0 {
+		return 0, false
+	}
+	m, reason := methodStart(rest)
+	if reason != "" || m < q {
+		return 0, false
+	}
+	if rest[0] != '/' {
+		if _, reason := methodStart(rest[:q]); reason == "" {
+			return 0, false
+		}
+	}
+	return m, true
 }
 
 // methodStart returns the index of the "/" that starts the method made of

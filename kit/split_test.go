@@ -21,6 +21,8 @@ func TestSplitBranchURL(t *testing.T) {
 		{"k8s://ns/svc:8080/pkg.Svc/M", "k8s://ns/svc:8080", "/pkg.Svc/M", "k8s", "ns", "svc:8080", ""},
 		{"polaris://trans/pkg.Svc/M?namespace=ns", "polaris://trans?namespace=ns", "/pkg.Svc/M", "polaris", "trans", "", "namespace=ns"},
 		{"discovery:///trans/pkg.Svc/M", "discovery:///trans", "/pkg.Svc/M", "discovery", "", "trans", ""},
+		{"etcd://h:2379/k/pkg.Svc/M?caFile=/etc/ca.pem", "etcd://h:2379/k?caFile=/etc/ca.pem", "/pkg.Svc/M", "etcd", "h:2379", "k", "caFile=/etc/ca.pem"},
+		{"etcd://h:2379/k?caFile=/ca.pem/pkg.Svc/M", "etcd://h:2379/k?caFile=/ca.pem", "/pkg.Svc/M", "etcd", "h:2379", "k", "caFile=/ca.pem"},
 	}
 	for _, c := range cases {
 		u, err := SplitBranchURL(c.in)

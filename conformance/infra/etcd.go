@@ -131,9 +131,9 @@ func (e *Etcd) startMember(i int) error {
 	cfg.LogLevel = "fatal"
 	cfg.LogOutputs = []string{filepath.Join(e.dir, m.name+".log")}
 	if e.opts.TLS {
+		// no TrustedCAFile: with one, etcd demands client certificates
 		cfg.ClientTLSInfo.CertFile = e.Certs.CertFile
 		cfg.ClientTLSInfo.KeyFile = e.Certs.KeyFile
-		cfg.ClientTLSInfo.TrustedCAFile = e.Certs.CAFile
 	}
 	srv, err := embed.StartEtcd(cfg)
 	if err != nil {
