@@ -31,7 +31,7 @@ func parseEtcdTarget(target string) (kit.EtcdTarget, error) {
 	}
 	if name := emptyParam(target); name != "" {
 		return kit.EtcdTarget{}, kit.NewURLError(target, "query parameter "+name+
-			" has no value (in a branch URL, a query holding a file path goes before the method)", nil)
+			" has no value (a \"/\" in a query value can read as the start of the method: escape it as %2F)", nil)
 	}
 	t, err := kit.ParseEtcdTarget(target)
 	if err != nil {
@@ -55,8 +55,9 @@ func parseEtcdTarget(target string) (kit.EtcdTarget, error) {
 }
 
 // emptyParam returns the name of the first query parameter of target that
-// has no value. A branch URL whose query holds a file path ("caFile=/ca.pem")
-// after the method splits inside that path and leaves such a parameter.
+// has no value. A branch URL whose query holds an unescaped file path
+// ("caFile=/etc/ca.pem") can split inside that path, leaving such a
+// parameter and a method made of the path's last segments.
 func emptyParam(target string) string {
 	_, rawQuery, _ := strings.Cut(target, "?")
 	for rawQuery != "" {

@@ -118,7 +118,7 @@ func (h *harness) ParseCases() []conformance.ParseCase {
 		{URL: "etcd://127.0.0.1/busi" + m, WantErr: "bad etcd host"},
 		{URL: legacy + m + "?user=root", WantErr: "user needs pass"},
 		{URL: legacy + m + "?passwd=hunter2", WantErr: "unknown query parameter passwd"},
-		{URL: legacy + m + "?caFile=/etc/ca.pem", WantErr: "caFile has no value"},
+		{URL: build + "&caFile=/etc/ca.pem", WantErr: "caFile has no value"},
 		{URL: "direct://127.0.0.1:1" + m, WantErr: "want direct:///"},
 		{URL: "k8s://ns/busi:http" + m, WantErr: "bad port"},
 	}
