@@ -30,9 +30,11 @@ func (s *Server) WaitHealthChecks(ctx context.Context, ttl time.Duration) error 
 	var settle time.Time
 	return infra.WaitForContext(ctx, "polaris server health checks to start", func() bool {
 		if settle.IsZero() {
-			if at, ok := s.suspendedAt(); ok {
+			started := s.startedAt()
+			// the log spans restarts: only this run's suspension counts
+			if at, ok := s.suspendedAt(); ok && !at.Before(started.Truncate(time.Second)) {
 				settle = at.Add(3*ttl + time.Second)
-			} else if time.Since(s.startedAt()) > settledAfter {
+			} else if time.Since(started) > settledAfter {
 				return true
 			}
 		}

@@ -1,0 +1,182 @@
+package polaris_test
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dtm-labs/dtmdriver"
+	"github.com/dtmkit/drivers/conformance"
+	"github.com/dtmkit/drivers/conformance/busi"
+	"github.com/dtmkit/drivers/conformance/infra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// testNamespaces: one service name in two namespaces, and a service only in
+// one. Branch URLs reach the namespace they name, by ?namespace= after the
+// method or by grpc-go-polaris' options; another namespace does not find a
+// service.
+func testNamespaces(t *testing.T, h *harness, env *conformance.Env) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, s := range []instanceSpec{
+		{service: "iso", namespace: "ns-a", register: env.Bank.Register("iso-a")},
+		{service: "iso", namespace: "ns-b", register: env.Bank.Register("iso-b")},
+		{service: "isoonly", namespace: "ns-a", register: env.Bank.Register("isoonly-a")},
+	} {
+		i, err := h.startInstance(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(i.Stop)
+	}
+
+	calls := submitSagas(t, env, 5, 5, func(m string) string { return "polaris://iso" + m + "?namespace=ns-a" })
+	if counts := busi.CountByInstance(calls); len(counts) != 1 || counts["iso-a"] != 10 {
+		t.Errorf("?namespace=ns-a: calls reached%s, want iso-a only", shares(counts))
+	}
+	opts := base64.URLEncoding.EncodeToString([]byte(`{"Namespace":"ns-b"}`))
+	calls = submitSagas(t, env, 5, 5, func(m string) string { return "polaris://iso" + m + "?options=" + opts })
+	if counts := busi.CountByInstance(calls); len(counts) != 1 || counts["iso-b"] != 10 {
+		t.Errorf("options {Namespace: ns-b}: calls reached%s, want iso-b only", shares(counts))
+	}
+
+	// isoonly exists in ns-a only: through ns-b the call finds nothing.
+	conn := dial(t, "polaris://isoonly?namespace=ns-b")
+	_, err := callOnce(env, conn, env.User())
+	if status.Code(err) != codes.Unavailable || !strings.Contains(err.Error(), "ns-b") {
+		t.Errorf("call to isoonly through ns-b: %v, want Unavailable naming ns-b", err)
+	}
+	if inst, err := callOnce(env, dial(t, "polaris://isoonly?namespace=ns-a"), env.User()); err != nil || inst != "isoonly-a" {
+		t.Errorf("call to isoonly through ns-a: served by %q, %v", inst, err)
+	}
+}
+
+// testWeightedSplit: instances weighted 100 and 300 get about 25% and 75% of
+// at least 400 branch calls from dtm.
+func testWeightedSplit(t *testing.T, h *harness, env *conformance.Env) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, s := range []instanceSpec{
+		{service: "weighted", weight: 100, register: env.Bank.Register("w100")},
+		{service: "weighted", weight: 300, register: env.Bank.Register("w300")},
+	} {
+		i, err := h.startInstance(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(i.Stop)
+	}
+	calls := submitSagas(t, env, 200, 10, func(m string) string { return "polaris://weighted" + m })
+	counts := busi.CountByInstance(calls)
+	t.Logf("%d branch calls over weights 100 and 300:%s", len(calls), shares(counts))
+	if len(calls) < 400 {
+		t.Fatalf("%d branch calls, want at least 400", len(calls))
+	}
+	if share := float64(counts["w100"]) / float64(len(calls)); share < 0.15 || share > 0.35 {
+		t.Errorf("weight 100 got %.1f%% of calls, want 25%% ± 10", 100*share)
+	}
+}
+
+// dropOutSlack is what polaris adds to 3×TTL before a silent instance leaves
+// resolution. The server expires an instance when, in whole seconds, 3×TTL
+// passed since its last heartbeat, checking on a timer with up to 1 s of
+// jitter (2 s); its discovery cache follows within 1 s; polaris-go polls it
+// every 2 s plus up to 2 s of jitter (4 s). The last heartbeat itself came
+// up to one TTL before the stop, which is the margin left.
+const dropOutSlack = 7 * time.Second
+
+// testHeartbeatLoss: an instance that stops heartbeating (its process hangs
+// or is cut off, still serving) leaves resolution once polaris marks it
+// unhealthy, and calls go to the healthy one only.
+func testHeartbeatLoss(t *testing.T, h *harness, env *conformance.Env) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var insts []*instance
+	for _, name := range []string{"hb-1", "hb-2"} {
+		i, err := h.startInstance(ctx, instanceSpec{service: "hb", register: env.Bank.Register(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(i.Stop)
+		insts = append(insts, i)
+	}
+	conn := dial(t, "polaris://hb")
+	user := env.User()
+	seen := map[string]bool{}
+	if err := infra.WaitFor(20*time.Second, "calls to reach hb-1 and hb-2", func() bool {
+		if inst, err := callOnce(env, conn, user); err == nil {
+			seen[inst] = true
+		}
+		return seen["hb-1"] && seen["hb-2"]
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	ttl := time.Duration(instanceTTL) * time.Second
+	if err := h.srv.WaitHealthChecks(ctx, ttl); err != nil {
+		t.Fatal(err)
+	}
+	insts[1].stopHeartbeat()
+	stopped := time.Now()
+	limit := 3*ttl + dropOutSlack
+	var unhealthyAfter time.Duration
+	streak := 0 // consecutive calls served by hb-1
+	err := infra.WaitFor(limit+5*time.Second, "hb-2 to leave resolution", func() bool {
+		if unhealthyAfter == 0 && !h.listed("default", "hb")[insts[1].addr] {
+			unhealthyAfter = time.Since(stopped)
+		}
+		inst, err := callOnce(env, conn, user)
+		switch {
+		case err != nil:
+			streak = 0
+		case inst == "hb-1":
+			streak++
+		default:
+			streak = 0
+		}
+		// equal weights alternate, so 6 in a row means hb-2 is gone
+		return streak >= 6
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped := time.Since(stopped)
+	listedAs := "still listed healthy by the harness' own SDK"
+	if unhealthyAfter > 0 {
+		listedAs = "listed unhealthy after " + unhealthyAfter.Round(100*time.Millisecond).String()
+	}
+	t.Logf("TTL %v: hb-2 out of the driver's resolution after %v, %s (3×TTL = %v)",
+		ttl, dropped.Round(100*time.Millisecond), listedAs, 3*ttl)
+	if dropped > limit {
+		t.Errorf("hb-2 left resolution %v after its heartbeat stopped, want within 3×TTL + %v = %v", dropped, dropOutSlack, limit)
+	}
+}
+
+// testCloseDeregisters: the driver's Close removes dtm's registration.
+func testCloseDeregisters(t *testing.T, h *harness, env *conformance.Env) {
+	if err := infra.WaitFor(15*time.Second, "dtm listed healthy", func() bool {
+		return h.listed("default", dtmService)[env.Dtm.GrpcAddr]
+	}); err != nil {
+		t.Fatalf("dtm (%s) in default/%s before Close: %v", env.Dtm.GrpcAddr, dtmService, err)
+	}
+	closer, ok := dtmdriver.GetDriver().(conformance.Closer)
+	if !ok {
+		t.Fatalf("%T has no Close() error", dtmdriver.GetDriver())
+	}
+	start := time.Now()
+	if err := closer.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	err := infra.WaitFor(15*time.Second, "dtm to leave default/"+dtmService, func() bool {
+		_, listed := h.listed("default", dtmService)[env.Dtm.GrpcAddr]
+		return !listed
+	})
+	if err != nil {
+		t.Fatalf("%v; a new SDK context lists %v", err, h.listedFresh("default", dtmService))
+	}
+	t.Logf("dtm deregistered; the registry stopped listing it after %v", time.Since(start).Round(100*time.Millisecond))
+}
