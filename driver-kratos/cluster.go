@@ -3,6 +3,7 @@ package kratosdriver
 import (
 	"context"
 	"fmt"
+	"go.uber.org/zap"
 	"strings"
 	"sync"
 	"time"
@@ -84,6 +85,7 @@ func (c *cluster) connect(ctx context.Context, t kit.EtcdTarget) {
 		Password:    t.Pass,
 		TLS:         tlsConfig,
 		Context:     ctx,
+		LogConfig:   quietEtcdLog(),
 	})
 	if err != nil {
 		c.err = fmt.Errorf("connect to etcd %s%s: %w", c.hosts, who, err)
@@ -99,4 +101,13 @@ func (c *cluster) close() {
 	if c.client != nil {
 		_ = c.client.Close()
 	}
+}
+
+// quietEtcdLog keeps the etcd client to errors: its warnings, about requests
+// cancelled when the driver closes for instance, are routine here, and the
+// driver reports real failures through its own errors.
+func quietEtcdLog() *zap.Config {
+	c := zap.NewProductionConfig()
+	c.Level = zap.NewAtomicLevelAt(zap.ErrorLevel)
+	return &c
 }
