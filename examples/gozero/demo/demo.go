@@ -70,6 +70,7 @@ func Run(c Config, say func(string, ...any)) error {
 			return err
 		}
 		defer etcd.Close()
+		defer embedded.CloseDriver() // before etcd goes
 		hosts := etcd.HostList()
 		c.Trans.Etcd.Hosts, c.App.Trans.Etcd.Hosts = hosts, hosts
 		c.App.Dtm = "etcd://" + etcd.Hosts() + "/dtmservice"

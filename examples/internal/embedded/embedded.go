@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/conformance/infra"
 )
 
@@ -40,4 +41,12 @@ func Dtm(driver string, registration func(grpcAddr string) (target, endpoint str
 	}
 	say("dtm   listening on %s, registered through %s as %s", d.GrpcAddr, driver, target)
 	return d, nil
+}
+
+// CloseDriver closes the dtm driver in use, if it has a Close method, so
+// that its registry clients end before the embedded registry does.
+func CloseDriver() {
+	if c, ok := dtmdriver.GetDriver().(interface{ Close() error }); ok {
+		_ = c.Close()
+	}
 }
