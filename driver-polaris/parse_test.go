@@ -54,7 +54,7 @@ func TestParseServerMethod(t *testing.T) {
 		"polaris://busi/extra" + m:                        "holds no '/'",
 		"polaris://bu:si" + m:                             "letters, digits",
 		"polaris://busi" + m + "?namespace=":              "namespace",
-		"polaris://busi" + m + "?namespace=a/b":           "method must follow the query",
+		"polaris://busi" + m + "?namespace=a/b":           "namespace must be a name",
 		"polaris://busi" + m + "?ns=prod":                 "unknown query parameter ns",
 		"polaris://busi" + m + "?token=hunter2":           "unknown query parameter token",
 		"polaris://busi" + m + "?options=%%%":             "malformed query",

@@ -37,7 +37,7 @@ func parseTarget(raw, service, query string) (serviceTarget, error) {
 		return t, kit.NewURLError(raw, "no service name: "+acceptedForms, nil)
 	}
 	if !validName(service) {
-		return t, kit.NewURLError(raw, "service name may hold only letters, digits, '.', '_' and '-'", nil)
+		return t, kit.NewURLError(raw, "service must be a name of letters, digits, '.', '_' and '-'", nil)
 	}
 	if query == "" {
 		return t, nil
@@ -55,7 +55,7 @@ func parseTarget(raw, service, query string) (serviceTarget, error) {
 		case "namespace":
 			ns = v[0]
 			if !validName(ns) {
-				return t, kit.NewURLError(raw, "namespace may hold only letters, digits, '.', '_' and '-'", nil)
+				return t, kit.NewURLError(raw, "namespace must be a name of letters, digits, '.', '_' and '-'", nil)
 			}
 		case "options":
 			opts, err := decodeOptions(v[0])
@@ -64,7 +64,7 @@ func parseTarget(raw, service, query string) (serviceTarget, error) {
 			}
 			if opts.Namespace != "" {
 				if !validName(opts.Namespace) {
-					return t, kit.NewURLError(raw, "options: namespace may hold only letters, digits, '.', '_' and '-'", nil)
+					return t, kit.NewURLError(raw, "options: namespace must be a name of letters, digits, '.', '_' and '-'", nil)
 				}
 				t.Namespace = opts.Namespace
 			}
