@@ -47,6 +47,9 @@ type Driver struct {
 	// hasHome tells ParseServerMethod, without locking, whether
 	// discovery:///<service> has a registry to resolve in.
 	hasHome atomic.Bool
+	// parsed caches ParseServerMethod's successes; Close resets it, since
+	// discovery:///<service> is valid only while there is a home registry.
+	parsed kit.ParseCache
 }
 
 // Both generations of the driver interface are satisfied.

@@ -137,8 +137,27 @@ func TestInstanceIDsDiffer(t *testing.T) {
 	}
 }
 
+// BenchmarkParseServerMethod measures dtm's steady state (a URL already
+// seen), the first parse of each form ("cold"), and dtm's default driver as
+// the baseline, in the same run.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
+	b.Run("baseline-dtm-default", func(b *testing.B) {
+		def := dtmdriver.GetDriver() // "default" until Use is called
+		if def.GetName() != "default" {
+			b.Skip("dtmdriver.Use ran in this process: run benchmarks with -run '^$'")
+		}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, _, _ = def.ParseServerMethod("127.0.0.1:8080/busi.Busi/TransIn")
+		}
+	})
+	b.Run("discovery-cold", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, _, _ = d.parseServerMethod("discovery://127.0.0.1:2379/helloworld/pkg.Svc/Method")
+		}
+	})
 	for _, f := range []struct{ name, url string }{
 		{"discovery", "discovery://127.0.0.1:2379/helloworld/pkg.Svc/Method"},
 		{"direct", "direct:///127.0.0.1:9000,127.0.0.1:9001/pkg.Svc/Method"},

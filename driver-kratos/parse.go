@@ -7,10 +7,17 @@ import (
 )
 
 // ParseServerMethod splits a branch URL into the server dtm dials and the
-// method it invokes. dtm calls it on every branch call, so the common forms
-// are checked on substrings without allocating. It rejects every server the
-// resolvers would refuse, since dtm panics when a dial fails.
+// method it invokes. dtm calls it on every branch call with the few URLs its
+// transactions name, so validated splits are cached and a repeated URL costs
+// a map lookup. It rejects every server the resolvers would refuse, since
+// dtm panics when a dial fails.
 func (d *Driver) ParseServerMethod(uri string) (server, method string, err error) {
+	return d.parsed.Parse(uri, d.parseServerMethod)
+}
+
+// parseServerMethod is ParseServerMethod without the cache: the common forms
+// are checked on substrings without allocating.
+func (d *Driver) parseServerMethod(uri string) (server, method string, err error) {
 	u, err := kit.SplitBranchURL(uri)
 	if err != nil {
 		return "", "", err

@@ -41,6 +41,7 @@ func (d *Driver) Close() error {
 	s := d.s
 	d.s = nil
 	d.hasHome.Store(false)
+	d.parsed.Reset()
 	if s == nil {
 		d.mu.Unlock()
 		return nil

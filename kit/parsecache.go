@@ -60,3 +60,11 @@ func (c *ParseCache) add(uri string, e serverMethod) {
 	m[uri] = e
 	c.entries.Store(&m)
 }
+
+// Reset forgets every cached URL, for a driver whose validity rules change
+// (after Close, say).
+func (c *ParseCache) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries.Store(nil)
+}
