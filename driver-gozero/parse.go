@@ -19,11 +19,21 @@ import (
 //	127.0.0.1:8080/pkg.Svc/M                  → 127.0.0.1:8080, /pkg.Svc/M
 //
 // The second form is what go-zero's RpcClientConf.BuildTarget() returns, with
-// the method appended. dtm calls ParseServerMethod on every branch call, so
-// the common forms are checked on substrings without allocating. dtm panics
-// when it cannot dial a server, so a URL this driver's resolvers would not
-// resolve is an error, which quotes the URL with secrets redacted.
+// the method appended. dtm calls ParseServerMethod on every branch call with
+// the few URLs its transactions name, so a validated split is cached (a map
+// lookup afterwards), and the first parse of the common forms works on
+// substrings without allocating. dtm panics when it cannot dial a server, so
+// a URL this driver's resolvers would not resolve is an error, which quotes
+// the URL with secrets redacted.
 func (*Driver) ParseServerMethod(uri string) (server, method string, err error) {
+	return parsed.Parse(uri, parseServerMethod)
+}
+
+// parsed caches ParseServerMethod's successful results; the rules they passed
+// are fixed at build time.
+var parsed kit.ParseCache
+
+func parseServerMethod(uri string) (server, method string, err error) {
 	u, err := kit.SplitBranchURL(uri)
 	if err != nil {
 		return "", "", err

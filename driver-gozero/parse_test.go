@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/kit"
 )
 
@@ -95,6 +96,8 @@ func TestParseServerMethodRejects(t *testing.T) {
 	}
 }
 
+// TestParseServerMethodAllocs checks the first parse of the common forms,
+// before the cache, and a cached lookup.
 func TestParseServerMethodAllocs(t *testing.T) {
 	d := &Driver{}
 	for _, in := range []string{
@@ -104,20 +107,42 @@ func TestParseServerMethodAllocs(t *testing.T) {
 		"direct:///127.0.0.1:1,127.0.0.1:2/pkg.Svc/M",
 		"127.0.0.1:8080/busi.Busi/TransIn",
 	} {
+		if n := testing.AllocsPerRun(100, func() { _, _, _ = parseServerMethod(in) }); n != 0 {
+			t.Errorf("parseServerMethod(%q) allocates %v times, want 0", in, n)
+		}
 		if n := testing.AllocsPerRun(100, func() { _, _, _ = d.ParseServerMethod(in) }); n != 0 {
-			t.Errorf("ParseServerMethod(%q) allocates %v times, want 0", in, n)
+			t.Errorf("cached ParseServerMethod(%q) allocates %v times, want 0", in, n)
 		}
 	}
 }
 
+// BenchmarkParseServerMethod measures dtm's steady state (a cached URL), the
+// first parse of each form ("cold"), and dtm's default driver as the
+// baseline, all in the same run.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
+	b.Run("baseline-dtm-default", func(b *testing.B) {
+		def := dtmdriver.GetDriver() // "default" until Use is called
+		if def.GetName() != "default" {
+			b.Skip("dtmdriver.Use ran in this process: run benchmarks with -run '^$'")
+		}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, _, _ = def.ParseServerMethod("127.0.0.1:8080/busi.Busi/TransIn")
+		}
+	})
 	for _, f := range []struct{ name, url string }{
 		{"etcd", "etcd://127.0.0.1:2379/trans.rpc/pkg.Svc/Method"},
 		{"buildTarget", "etcd:///127.0.0.1:2379,127.0.0.2:2379?key=trans.rpc/pkg.Svc/Method"},
 		{"withCredentials", "etcd://127.0.0.1:2379/trans.rpc/pkg.Svc/Method?user=root&pass=pw"},
 		{"noScheme", "127.0.0.1:8080/pkg.Svc/Method"},
 	} {
+		b.Run(f.name+"-cold", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				_, _, _ = parseServerMethod(f.url)
+			}
+		})
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {

@@ -2,7 +2,6 @@ package gozero_test
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,11 +11,9 @@ import (
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/infra"
 	gozero "github.com/dtmkit/drivers/driver-gozero"
-	"github.com/dtmkit/drivers/kit"
 	"github.com/zeromicro/go-zero/core/discov"
 	"github.com/zeromicro/go-zero/zrpc"
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 )
 
 // rootPassword is the secured etcd's root password; no error or log may
@@ -39,53 +36,17 @@ func (h *harness) securedEtcd(t *testing.T) *secureEtcd {
 	if h.secure != nil {
 		return h.secure
 	}
-	// infra.StartEtcd with RootPassword and TLS fails: its etcd demands a
-	// client certificate (TrustedCAFile is set) that infra's own client does
-	// not present. Start it with TLS only and enable auth here.
-	e, err := infra.StartEtcd(infra.EtcdOptions{TLS: true})
+	e, err := infra.StartEtcd(infra.EtcdOptions{RootPassword: rootPassword, TLS: true})
 	if err != nil {
-		t.Fatalf("start etcd with TLS: %v", err)
+		t.Fatalf("start etcd with auth and TLS: %v", err)
 	}
-	client, err := enableRootAuth(e)
+	client, err := e.Client()
 	if err != nil {
 		e.Close()
-		t.Fatalf("enable auth on etcd: %v", err)
+		t.Fatal(err)
 	}
 	h.secure = &secureEtcd{etcd: e, client: client}
 	return h.secure
-}
-
-// enableRootAuth creates root with rootPassword, enables auth, and returns a
-// client logged in as root, each presenting the etcd's client certificate.
-func enableRootAuth(e *infra.Etcd) (*clientv3.Client, error) {
-	tlsConfig, err := kit.TLSFiles{Enabled: true, CAFile: e.Certs.CAFile, CertFile: e.Certs.CertFile,
-		KeyFile: e.Certs.KeyFile}.TLSConfig()
-	if err != nil {
-		return nil, err
-	}
-	cfg := clientv3.Config{Endpoints: e.Endpoints, DialTimeout: 5 * time.Second, TLS: tlsConfig, Logger: zap.NewNop()}
-	c, err := clientv3.New(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("etcd client: %w", err)
-	}
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := c.UserAdd(ctx, "root", rootPassword); err != nil {
-		return nil, fmt.Errorf("add root: %w", err)
-	}
-	if _, err := c.UserGrantRole(ctx, "root", "root"); err != nil {
-		return nil, fmt.Errorf("grant root: %w", err)
-	}
-	if _, err := c.AuthEnable(ctx); err != nil {
-		return nil, fmt.Errorf("enable auth: %w", err)
-	}
-	cfg.Username, cfg.Password = "root", rootPassword
-	root, err := clientv3.New(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("etcd client as root: %w", err)
-	}
-	return root, nil
 }
 
 func (s *secureEtcd) close() {
