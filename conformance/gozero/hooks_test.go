@@ -19,27 +19,11 @@ var (
 	_ conformance.Deregisterer      = (*instance)(nil)
 )
 
-// StopRegistry stops every etcd member, keeping their data.
-func (h *harness) StopRegistry() {
-	for i := 0; i < etcdMembers; i++ {
-		h.etcd.StopMember(i)
-	}
-}
+// StopRegistry stops every etcd member abruptly, keeping their data.
+func (h *harness) StopRegistry() { h.etcd.StopAll() }
 
-// StartRegistry restarts every member at once: each waits for a quorum.
-func (h *harness) StartRegistry() error {
-	errs := make(chan error, etcdMembers)
-	for i := 0; i < etcdMembers; i++ {
-		go func(i int) { errs <- h.etcd.RestartMember(i) }(i)
-	}
-	var first error
-	for i := 0; i < etcdMembers; i++ {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
+// StartRegistry restarts the members on their data and ports.
+func (h *harness) StartRegistry() error { return h.etcd.RestartAll() }
 
 // RegistrationTTL is the lease go-zero's publisher grants, and keeps alive.
 func (h *harness) RegistrationTTL() time.Duration {
@@ -47,7 +31,7 @@ func (h *harness) RegistrationTTL() time.Duration {
 }
 
 // Members is the size of the cluster every URL of the harness lists.
-func (h *harness) Members() int { return etcdMembers }
+func (h *harness) Members() int { return h.etcd.Members() }
 
 // KillMember stops member i abruptly.
 func (h *harness) KillMember(i int) { h.etcd.StopMember(i) }

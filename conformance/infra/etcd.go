@@ -2,6 +2,7 @@ package infra
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -241,4 +242,30 @@ func (e *Etcd) Close() {
 	if e.ownDir {
 		_ = os.RemoveAll(e.dir)
 	}
+}
+
+// Members is the cluster size.
+func (e *Etcd) Members() int { return len(e.members) }
+
+// StopAll stops every member abruptly, keeping their data.
+func (e *Etcd) StopAll() {
+	for i := range e.members {
+		e.StopMember(i)
+	}
+}
+
+// RestartAll restarts every member on its data and ports. They start
+// together, since each waits for a quorum of the others.
+func (e *Etcd) RestartAll() error {
+	errs := make([]error, len(e.members))
+	var wg sync.WaitGroup
+	for i := range e.members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = e.RestartMember(i)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

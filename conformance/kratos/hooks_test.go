@@ -1,8 +1,6 @@
 package kratos_test
 
 import (
-	"errors"
-	"sync"
 	"time"
 
 	"github.com/dtmkit/drivers/conformance"
@@ -19,34 +17,18 @@ var (
 	_ conformance.Deregisterer      = (*instance)(nil)
 )
 
-// StopRegistry stops every etcd member abruptly.
-func (h *harness) StopRegistry() {
-	for i := 0; i < etcdMembers; i++ {
-		h.etcd.StopMember(i)
-	}
-}
+// StopRegistry stops every etcd member abruptly, keeping their data.
+func (h *harness) StopRegistry() { h.etcd.StopAll() }
 
-// StartRegistry restarts the members together: each waits for a quorum.
-func (h *harness) StartRegistry() error {
-	errs := make([]error, etcdMembers)
-	var wg sync.WaitGroup
-	for i := 0; i < etcdMembers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = h.etcd.RestartMember(i)
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
+// StartRegistry restarts the members on their data and ports.
+func (h *harness) StartRegistry() error { return h.etcd.RestartAll() }
 
 // RegistrationTTL is the lease TTL of kratos' etcd registry, 15 s, which
 // the driver keeps for dtm's registration.
 func (h *harness) RegistrationTTL() time.Duration { return 15 * time.Second }
 
 // Members is the size of the cluster the URLs name whole.
-func (h *harness) Members() int { return etcdMembers }
+func (h *harness) Members() int { return h.etcd.Members() }
 
 // KillMember stops member i abruptly, for good.
 func (h *harness) KillMember(i int) { h.etcd.StopMember(i) }
