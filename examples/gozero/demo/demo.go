@@ -6,7 +6,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -60,26 +59,14 @@ func Run(c Config, say func(string, ...any)) error {
 		return err
 	}
 	if c.Embedded {
-		dir, err := os.MkdirTemp("", "dtmkit-example-")
+		stack, err := embedded.StartEtcdStack(gozero.Name, func(hosts string) string {
+			return "etcd://" + hosts + "/dtmservice"
+		}, say)
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		etcd, err := embedded.Etcd(dir, say)
-		if err != nil {
-			return err
-		}
-		defer etcd.Close()
-		defer embedded.CloseDriver() // before etcd goes
-		hosts := etcd.HostList()
-		c.Trans.Etcd.Hosts, c.App.Trans.Etcd.Hosts = hosts, hosts
-		c.App.Dtm = "etcd://" + etcd.Hosts() + "/dtmservice"
-		_, err = embedded.Dtm(gozero.Name, func(grpcAddr string) (string, string) {
-			return c.App.Dtm, grpcAddr
-		}, dir, say)
-		if err != nil {
-			return err
-		}
+		defer stack.Stop()
+		c.Trans.Etcd.Hosts, c.App.Trans.Etcd.Hosts, c.App.Dtm = stack.Hosts, stack.Hosts, stack.DtmURL
 	}
 
 	b := bank.New(map[int64]int64{story.Alice: 100, story.Bob: 100, story.Frozen: 100}, []int64{story.Frozen}, indent(say))

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -46,24 +45,14 @@ func Run(c Config, say func(string, ...any)) error {
 		return err
 	}
 	if c.Etcd == "" {
-		dir, err := os.MkdirTemp("", "dtmkit-example-")
+		stack, err := embedded.StartEtcdStack(kratosdriver.Name, func(hosts string) string {
+			return "discovery://" + hosts + "/dtmservice"
+		}, say)
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		etcd, err := embedded.Etcd(dir, say)
-		if err != nil {
-			return err
-		}
-		defer etcd.Close()
-		defer embedded.CloseDriver() // before etcd goes
-		c.Etcd, c.Dtm = etcd.Hosts(), ""
-		_, err = embedded.Dtm(kratosdriver.Name, func(grpcAddr string) (string, string) {
-			return "discovery://" + c.Etcd + "/dtmservice", grpcAddr
-		}, dir, say)
-		if err != nil {
-			return err
-		}
+		defer stack.Stop()
+		c.Etcd, c.Dtm = strings.Join(stack.Hosts, ","), stack.DtmURL
 	}
 	if c.Dtm == "" {
 		c.Dtm = "discovery://" + c.Etcd + "/dtmservice"
