@@ -11,6 +11,7 @@ import (
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
 	"github.com/dtmkit/drivers/conformance/infra"
+	polaris "github.com/dtmkit/drivers/driver-polaris"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -84,10 +85,11 @@ func testWeightedSplit(t *testing.T, h *harness, env *conformance.Env) {
 // dropOutSlack is what polaris adds to 3×TTL before a silent instance leaves
 // resolution. The server expires an instance when, in whole seconds, 3×TTL
 // passed since its last heartbeat, checking on a timer with up to 1 s of
-// jitter (2 s); its discovery cache follows within 1 s; polaris-go polls it
-// every 2 s plus up to 2 s of jitter (4 s). The last heartbeat itself came
-// up to one TTL before the stop, which is the margin left.
-const dropOutSlack = 7 * time.Second
+// jitter, then writes the status and refreshes its discovery cache (3 s in
+// all); polaris-go polls the server every 2 s plus up to 2 s of jitter
+// (4 s). The rest is margin for a loaded machine. The last heartbeat came up
+// to one TTL before the stop, which the margin does not need.
+const dropOutSlack = 10 * time.Second
 
 // testHeartbeatLoss: an instance that stops heartbeating (its process hangs
 // or is cut off, still serving) leaves resolution once polaris marks it
@@ -156,6 +158,11 @@ func testHeartbeatLoss(t *testing.T, h *harness, env *conformance.Env) {
 	}
 }
 
+// deregisterWait bounds how long the registry may take to stop listing dtm
+// after Close: 3×TTL for the server (see testCloseDeregisters), the cache
+// and polling of dropOutSlack.
+const deregisterWait = 3*polaris.DefaultTTL*time.Second + dropOutSlack
+
 // testCloseDeregisters: the driver's Close removes dtm's registration.
 func testCloseDeregisters(t *testing.T, h *harness, env *conformance.Env) {
 	if err := infra.WaitFor(15*time.Second, "dtm listed healthy", func() bool {
@@ -171,12 +178,15 @@ func testCloseDeregisters(t *testing.T, h *harness, env *conformance.Env) {
 	if err := closer.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	err := infra.WaitFor(15*time.Second, "dtm to leave default/"+dtmService, func() bool {
+	// The server has been seen to publish a deletion only when its health
+	// check next touches the instance, up to 3×TTL later.
+	err := infra.WaitFor(deregisterWait, "dtm to leave default/"+dtmService, func() bool {
 		_, listed := h.listed("default", dtmService)[env.Dtm.GrpcAddr]
 		return !listed
 	})
 	if err != nil {
-		t.Fatalf("%v; a new SDK context lists %v", err, h.listedFresh("default", dtmService))
+		t.Fatalf("%v; a new SDK context lists %v; the server logged:\n%s", err,
+			h.listedFresh("default", dtmService), strings.Join(append(h.srv.LogLines(env.Dtm.GrpcAddr), h.srv.LogLines(dtmService)...), "\n"))
 	}
 	t.Logf("dtm deregistered; the registry stopped listing it after %v", time.Since(start).Round(100*time.Millisecond))
 }
