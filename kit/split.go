@@ -106,7 +106,7 @@ func methodAfterQuery(rest string, q int) (int, bool) {
 		return 0, false
 	}
 	m, reason := methodStart(rest)
-	if reason != "" || m < q {
+	if reason != "" || m < q || strings.IndexByte(rest[m:], '?') >= 0 {
 		return 0, false
 	}
 	if rest[0] != '/' {
