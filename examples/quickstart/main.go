@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	_ "github.com/dtmkit/drivers/examples/internal/quietstart" // see its doc
 )
 
 // demos maps -driver values to the example each one runs.
