@@ -112,9 +112,7 @@ func registerService(target, endpoint string) error {
 	if _, err := api.NewProviderAPIByContext(ctx).RegisterInstance(req); err != nil {
 		return r.errorf("register", err)
 	}
-	shared.mu.Lock()
-	shared.regs = append(shared.regs, r)
-	shared.mu.Unlock()
+	shared.addRegistration(r)
 	return nil
 }
 

@@ -52,3 +52,16 @@ func TestRegisterServiceEmptyTargetIsNoop(t *testing.T) {
 		t.Fatal("an empty target created the SDK context")
 	}
 }
+
+func TestRegistrationsAreKeptOncePerInstance(t *testing.T) {
+	h := &sdkHolder{}
+	a, _ := parseRegistration("polaris://dtm?namespace=prod", "10.0.0.1:1")
+	b, _ := parseRegistration("polaris://dtm?namespace=prod&ttl=3", "10.0.0.1:1")
+	c, _ := parseRegistration("polaris://dtm?namespace=prod", "10.0.0.2:1")
+	h.addRegistration(a)
+	h.addRegistration(b)
+	h.addRegistration(c)
+	if len(h.regs) != 2 {
+		t.Fatalf("%d registrations kept, want 2 (one per address)", len(h.regs))
+	}
+}

@@ -71,6 +71,19 @@ func (h *sdkHolder) startResolver(r *polarisResolver) error {
 	return nil
 }
 
+// addRegistration remembers r for close, once per instance: polaris-go
+// too keeps one heartbeat per namespace, service and address.
+func (h *sdkHolder) addRegistration(r *registration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, old := range h.regs {
+		if old.namespace == r.namespace && old.service == r.service && old.host == r.host && old.port == r.port {
+			return
+		}
+	}
+	h.regs = append(h.regs, r)
+}
+
 // resolverDone forgets a resolver whose goroutine ended.
 func (h *sdkHolder) resolverDone(r *polarisResolver) {
 	h.mu.Lock()
