@@ -13,6 +13,7 @@ import (
 	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgimp"
 	"github.com/dtm-labs/dtm/client/dtmgrpc/dtmgpb"
 	"github.com/dtmkit/drivers/examples/transpb"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
@@ -94,7 +95,8 @@ func newGid(dtmURL string) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	reply, err := dtmgpb.NewDtmClient(conn).NewGid(ctx, &emptypb.Empty{})
+	// wait for dtm to be resolvable: a registry takes a moment to tell
+	reply, err := dtmgpb.NewDtmClient(conn).NewGid(ctx, &emptypb.Empty{}, grpc.WaitForReady(true))
 	if err != nil {
 		return "", fmt.Errorf("ask dtm at %s for a gid: %w", dtmURL, err)
 	}

@@ -114,6 +114,9 @@ func startEmbedded(c *Config, say func(string, ...any)) (stop func(), err error)
 	_, err = embedded.Dtm(polaris.Name, func(grpcAddr string) (string, string) {
 		return "polaris://dtmservice?namespace=" + namespace, grpcAddr
 	}, dir, say)
+	if err == nil {
+		err = waitListed("dtmservice")
+	}
 	if err != nil {
 		stop()
 		return nil, err
@@ -141,18 +144,27 @@ func register(addr string) (deregister func(), err error) {
 		d.Namespace, d.Service, d.Host, d.Port = namespace, service, host, port
 		_ = api.NewProviderAPIByContext(sdk).Deregister(d)
 	}
-	err = infra.WaitFor(30*time.Second, "polaris to list the trans service", func() bool {
-		q := &api.GetInstancesRequest{}
-		q.Namespace, q.Service = namespace, service
-		q.SetTimeout(time.Second)
-		resp, err := api.NewConsumerAPIByContext(sdk).GetInstances(q)
-		return err == nil && len(resp.GetInstances()) > 0
-	})
-	if err != nil {
+	if err := waitListed(service); err != nil {
 		deregister()
 		return nil, err
 	}
 	return deregister, nil
+}
+
+// waitListed waits until polaris lists an instance of name, so that the
+// first call finds it: a registration takes a moment to reach consumers.
+func waitListed(name string) error {
+	sdk, err := polaris.SDKContext()
+	if err != nil {
+		return err
+	}
+	return infra.WaitFor(30*time.Second, "polaris to list "+name, func() bool {
+		q := &api.GetInstancesRequest{}
+		q.Namespace, q.Service = namespace, name
+		q.SetTimeout(time.Second)
+		resp, err := api.NewConsumerAPIByContext(sdk).GetInstances(q)
+		return err == nil && len(resp.GetInstances()) > 0
+	})
 }
 
 func indent(say func(string, ...any)) func(string, ...any) {
