@@ -151,19 +151,29 @@ func register(addr string) (deregister func(), err error) {
 	return deregister, nil
 }
 
-// waitListed waits until polaris lists an instance of name, so that the
-// first call finds it: a registration takes a moment to reach consumers.
+// waitListed waits until polaris lists a healthy instance of name, so that
+// the first call finds it: a registration takes a moment to reach consumers.
+// (GetInstances would not do: when every instance is unhealthy, polaris-go
+// returns them all, while the driver uses healthy ones only.)
 func waitListed(name string) error {
 	sdk, err := polaris.SDKContext()
 	if err != nil {
 		return err
 	}
-	return infra.WaitFor(30*time.Second, "polaris to list "+name, func() bool {
-		q := &api.GetInstancesRequest{}
+	return infra.WaitFor(30*time.Second, "polaris to list "+name+" healthy", func() bool {
+		q := &api.GetAllInstancesRequest{}
 		q.Namespace, q.Service = namespace, name
 		q.SetTimeout(time.Second)
-		resp, err := api.NewConsumerAPIByContext(sdk).GetInstances(q)
-		return err == nil && len(resp.GetInstances()) > 0
+		resp, err := api.NewConsumerAPIByContext(sdk).GetAllInstances(q)
+		if err != nil {
+			return false
+		}
+		for _, in := range resp.GetInstances() {
+			if in.IsHealthy() && !in.IsIsolated() {
+				return true
+			}
+		}
+		return false
 	})
 }
 
