@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,14 +24,7 @@ func (builder) Scheme() string { return Scheme }
 // Build checks the target, makes sure the SDK context exists and starts a
 // resolver. The first resolution happens in the resolver's goroutine.
 func (builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
-	raw := target.URL.String()
-	if target.URL.User != nil {
-		return nil, kit.NewURLError(raw, "no user info: want polaris://<service>[?namespace=<ns>]", nil)
-	}
-	if p := target.URL.Path; p != "" && p != "/" {
-		return nil, kit.NewURLError(raw, "a service name holds no '/': want polaris://<service>[?namespace=<ns>]", nil)
-	}
-	t, err := parseTarget(raw, target.URL.Host, target.URL.RawQuery)
+	t, err := targetFromURL(&target.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +42,18 @@ func (builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.
 		return nil, err
 	}
 	return r, nil
+}
+
+// targetFromURL checks a dial target as grpc parsed it.
+func targetFromURL(u *url.URL) (serviceTarget, error) {
+	raw := u.String()
+	if u.User != nil {
+		return serviceTarget{}, kit.NewURLError(raw, "no user info: want polaris://<service>[?namespace=<ns>]", nil)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return serviceTarget{}, kit.NewURLError(raw, "a service name holds no '/': want polaris://<service>[?namespace=<ns>]", nil)
+	}
+	return parseTarget(raw, u.Host, u.RawQuery)
 }
 
 // polarisResolver reports the usable instances of one service: healthy, not
