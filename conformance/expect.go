@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// expectBalances fails t unless every user has the wanted balance.
-func (e *Env) expectBalances(t *testing.T, want map[int64]int64) {
+// ExpectBalances fails t unless every user has the wanted balance.
+func (e *Env) ExpectBalances(t testing.TB, want map[int64]int64) {
 	t.Helper()
 	for user, w := range want {
 		if got := e.Bank.Balance(user); got != w {

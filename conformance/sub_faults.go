@@ -51,12 +51,12 @@ func testInstanceCrash(t *testing.T, e *Env) {
 		crashed <- n
 	}()
 	from, to := e.User(), e.User()
-	gids := e.submitSagas(t, e.Harness.ServiceURL(service), faultSagas, 10, from, to)
-	e.expectAllSucceed(t, gids, time.Minute)
+	gids := e.SubmitSagas(t, Prefix(e.Harness.ServiceURL(service)), faultSagas, 10, from, to)
+	e.ExpectAllSucceed(t, gids, time.Minute)
 	atCrash := <-crashed
-	e.expectBalances(t, map[int64]int64{from: -faultSagas, to: faultSagas})
+	e.ExpectBalances(t, map[int64]int64{from: -faultSagas, to: faultSagas})
 	e.expectEachBranchOnce(t, gids)
-	counts := busi.CountByInstance(e.callsOf(gids))
+	counts := busi.CountByInstance(e.CallsOf(gids))
 	t.Logf("%d sagas succeeded; the victim crashed after %d calls; deliveries %v", len(gids), atCrash, counts)
 }
 
@@ -66,14 +66,14 @@ func testInstanceCrash(t *testing.T, e *Env) {
 func testRegistryRestart(t *testing.T, e *Env) {
 	r := e.Harness.(RegistryRestarter)
 	from, to := e.User(), e.User()
-	before := e.submitSagas(t, e.URL, faultSagas/2, 10, from, to)
+	before := e.SubmitSagas(t, Prefix(e.URL), faultSagas/2, 10, from, to)
 	r.StopRegistry()
 	stopped := time.Now()
 	if err := r.StartRegistry(); err != nil {
 		t.Fatalf("restart registry: %v", err)
 	}
 	t.Logf("registry was down %s", time.Since(stopped).Round(time.Millisecond))
-	e.expectAllSucceed(t, before, time.Minute)
+	e.ExpectAllSucceed(t, before, time.Minute)
 
 	// dtm must still be registered once a whole TTL has passed: its
 	// keep-alive (or heartbeat) survived the restart.
@@ -87,9 +87,9 @@ func testRegistryRestart(t *testing.T, e *Env) {
 				e.DtmURL, time.Since(stopped).Round(time.Millisecond), err)
 		}
 	}
-	after := e.submitSagas(t, e.URL, faultSagas/2, 10, from, to)
-	e.expectAllSucceed(t, after, time.Minute)
-	e.expectBalances(t, map[int64]int64{from: -faultSagas, to: faultSagas})
+	after := e.SubmitSagas(t, Prefix(e.URL), faultSagas/2, 10, from, to)
+	e.ExpectAllSucceed(t, after, time.Minute)
+	e.ExpectBalances(t, map[int64]int64{from: -faultSagas, to: faultSagas})
 	e.expectEachBranchOnce(t, append(before, after...))
 }
 
@@ -111,12 +111,12 @@ func testEtcdMemberLoss(t *testing.T, e *Env) {
 		})
 		m.KillMember(0)
 	}()
-	gids := e.submitSagas(t, e.URL, faultSagas, 10, from, to)
+	gids := e.SubmitSagas(t, Prefix(e.URL), faultSagas, 10, from, to)
 	<-killed
 	// sagas submitted after the kill must find dtm through the survivors
-	gids = append(gids, e.submitSagas(t, e.URL, 10, 5, from, to)...)
-	e.expectAllSucceed(t, gids, time.Minute)
-	e.expectBalances(t, map[int64]int64{from: -(faultSagas + 10), to: faultSagas + 10})
+	gids = append(gids, e.SubmitSagas(t, Prefix(e.URL), 10, 5, from, to)...)
+	e.ExpectAllSucceed(t, gids, time.Minute)
+	e.ExpectBalances(t, map[int64]int64{from: -(faultSagas + 10), to: faultSagas + 10})
 	e.expectEachBranchOnce(t, gids)
 }
 
@@ -134,9 +134,9 @@ func (e *Env) newGidFresh(timeout time.Duration) error {
 	return err
 }
 
-// expectAllSucceed waits until every transaction succeeded, failing on the
+// ExpectAllSucceed waits until every transaction succeeded, failing on the
 // first that fails instead.
-func (e *Env) expectAllSucceed(t *testing.T, gids []string, timeout time.Duration) {
+func (e *Env) ExpectAllSucceed(t testing.TB, gids []string, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for _, gid := range gids {
@@ -173,7 +173,8 @@ func (e *Env) expectEachBranchOnce(t *testing.T, gids []string) {
 	}
 }
 
-func (e *Env) callsOf(gids []string) []busi.Call {
+// CallsOf returns the calls of the transactions gids, in order.
+func (e *Env) CallsOf(gids []string) []busi.Call {
 	var calls []busi.Call
 	for _, gid := range gids {
 		calls = append(calls, e.Bank.Calls(gid)...)

@@ -104,8 +104,8 @@ func testSecrets(t *testing.T, e *Env) {
 			}
 		}
 		from, to := e.User(), e.User()
-		gids := e.submitSagas(t, e.URL, 1, 1, from, to)
-		e.expectAllSucceed(t, gids, 30*time.Second)
+		gids := e.SubmitSagas(t, Prefix(e.URL), 1, 1, from, to)
+		e.ExpectAllSucceed(t, gids, 30*time.Second)
 	}()
 	output := capture()
 	for _, msg := range errs {

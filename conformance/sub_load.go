@@ -18,19 +18,27 @@ const concurrentSagas = 100
 // conserved, and every branch is delivered exactly once.
 func testConcurrentSagas(t *testing.T, e *Env) {
 	from, to := e.User(), e.User()
-	gids := e.submitSagas(t, e.URL, concurrentSagas, concurrentSagas, from, to)
+	gids := e.SubmitSagas(t, Prefix(e.URL), concurrentSagas, concurrentSagas, from, to)
 	for _, gid := range gids {
 		e.WaitStatus(t, gid, "succeed")
 	}
-	e.expectBalances(t, map[int64]int64{from: -concurrentSagas, to: concurrentSagas})
+	e.ExpectBalances(t, map[int64]int64{from: -concurrentSagas, to: concurrentSagas})
 	for _, gid := range gids {
 		e.expectOps(t, gid, []string{"action", "action"})
 	}
 }
 
-// submitSagas submits n two-branch sagas moving 1 from one user to another
-// through prefix, workers at a time, and returns their gids.
-func (e *Env) submitSagas(t testing.TB, prefix string, n, workers int, from, to int64) []string {
+// URLFunc makes the branch URL of a method, for drivers whose URLs carry
+// something after the method (polaris' ?namespace=).
+type URLFunc func(method string) string
+
+// Prefix is the URLFunc of the common form, prefix + method.
+func Prefix(prefix string) URLFunc { return func(m string) string { return prefix + m } }
+
+// SubmitSagas submits n two-branch sagas moving 1 from one user to another,
+// workers at a time, with branch URLs from url, and returns their gids once
+// dtm has accepted them all.
+func (e *Env) SubmitSagas(t testing.TB, url URLFunc, n, workers int, from, to int64) []string {
 	t.Helper()
 	gids := make([]string, n)
 	for i := range gids {
@@ -47,8 +55,8 @@ func (e *Env) submitSagas(t testing.TB, prefix string, n, workers int, from, to 
 			defer wg.Done()
 			for gid := range jobs {
 				errs <- dtmgrpc.NewSagaGrpc(e.DtmURL, gid).
-					Add(prefix+busi.TransOut, prefix+busi.TransOutRevert, busi.Req{UserID: from, Amount: 1}.Proto()).
-					Add(prefix+busi.TransIn, prefix+busi.TransInRevert, busi.Req{UserID: to, Amount: 1}.Proto()).
+					Add(url(busi.TransOut), url(busi.TransOutRevert), busi.Req{UserID: from, Amount: 1}.Proto()).
+					Add(url(busi.TransIn), url(busi.TransInRevert), busi.Req{UserID: to, Amount: 1}.Proto()).
 					Submit()
 			}
 		}()
@@ -94,7 +102,7 @@ func testLoadSpread(t *testing.T, e *Env) {
 		t.Cleanup(inst.Stop)
 	}
 	from, to := e.User(), e.User()
-	gids := e.submitSagas(t, e.Harness.ServiceURL(service), spreadSagas, 10, from, to)
+	gids := e.SubmitSagas(t, Prefix(e.Harness.ServiceURL(service)), spreadSagas, 10, from, to)
 	var calls []busi.Call
 	for _, gid := range gids {
 		e.WaitStatus(t, gid, "succeed")

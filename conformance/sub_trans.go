@@ -21,7 +21,7 @@ func testMsg(t *testing.T, e *Env) {
 		t.Fatalf("submit msg: %v", err)
 	}
 	e.WaitStatus(t, gid, "succeed")
-	e.expectBalances(t, map[int64]int64{from: -amount, to: amount})
+	e.ExpectBalances(t, map[int64]int64{from: -amount, to: amount})
 	e.expectOps(t, gid, []string{"action", "action"})
 }
 
@@ -36,7 +36,7 @@ func testSagaSuccess(t *testing.T, e *Env) {
 		t.Fatalf("submit saga: %v", err)
 	}
 	e.WaitStatus(t, gid, "succeed")
-	e.expectBalances(t, map[int64]int64{from: -amount, to: amount})
+	e.ExpectBalances(t, map[int64]int64{from: -amount, to: amount})
 	e.expectOps(t, gid, []string{"action", "action"})
 }
 
@@ -54,7 +54,7 @@ func testSagaCompensate(t *testing.T, e *Env) {
 		t.Fatalf("submit saga: %v", err)
 	}
 	e.WaitStatus(t, gid, "failed")
-	e.expectBalances(t, map[int64]int64{from: 0, to: 0, third: 0})
+	e.ExpectBalances(t, map[int64]int64{from: 0, to: 0, third: 0})
 	calls := e.Bank.Calls(gid)
 	var actions, compensations []string
 	for _, c := range calls {
@@ -96,7 +96,7 @@ func testTccConfirm(t *testing.T, e *Env) {
 		t.Fatalf("tcc: %v", err)
 	}
 	e.WaitStatus(t, gid, "succeed")
-	e.expectBalances(t, map[int64]int64{from: -amount, to: amount})
+	e.ExpectBalances(t, map[int64]int64{from: -amount, to: amount})
 	e.expectOps(t, gid, []string{"try", "try", "confirm", "confirm"})
 }
 
@@ -108,6 +108,6 @@ func testTccCancel(t *testing.T, e *Env) {
 		t.Fatal("tcc with a failing try returned no error")
 	}
 	e.WaitStatus(t, gid, "failed")
-	e.expectBalances(t, map[int64]int64{from: 0, to: 0})
+	e.ExpectBalances(t, map[int64]int64{from: 0, to: 0})
 	e.expectOps(t, gid, []string{"try", "try", "cancel", "cancel"})
 }

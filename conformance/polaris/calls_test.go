@@ -3,11 +3,9 @@ package polaris_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/dtm-labs/dtm/client/dtmgrpc"
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
 	"google.golang.org/grpc"
@@ -15,59 +13,16 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-// submitSagas submits n two-branch sagas moving 1 from one user to another,
-// workers at a time, with branch URLs url(method), and waits until all
-// succeed. It returns the calls their branches made.
-func submitSagas(t *testing.T, env *conformance.Env, n, workers int, url func(method string) string) []busi.Call {
+// submitSagas runs n two-branch sagas through the suite's SubmitSagas with
+// branch URLs url(method), waits until all succeed, checks the money moved,
+// and returns the calls their branches made.
+func submitSagas(t *testing.T, env *conformance.Env, n, workers int, url conformance.URLFunc) []busi.Call {
 	t.Helper()
 	from, to := env.User(), env.User()
-	gids := make([]string, n)
-	for i := range gids {
-		gids[i] = env.Gid("polaris")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	jobs := make(chan string)
-	errs := make(chan error, n)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for gid := range jobs {
-				errs <- dtmgrpc.NewSagaGrpc(env.DtmURL, gid).
-					Add(url(busi.TransOut), url(busi.TransOutRevert), busi.Req{UserID: from, Amount: 1}.Proto()).
-					Add(url(busi.TransIn), url(busi.TransInRevert), busi.Req{UserID: to, Amount: 1}.Proto()).
-					Submit()
-			}
-		}()
-	}
-	for _, gid := range gids {
-		select {
-		case jobs <- gid:
-		case <-ctx.Done():
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("submit saga: %v", err)
-		}
-	}
-	if ctx.Err() != nil {
-		t.Fatalf("submitting %d sagas: %v", n, ctx.Err())
-	}
-	var calls []busi.Call
-	for _, gid := range gids {
-		env.WaitStatus(t, gid, "succeed")
-		calls = append(calls, env.Bank.Calls(gid)...)
-	}
-	if got := env.Bank.Balance(from) + env.Bank.Balance(to); got != 0 {
-		t.Errorf("money not conserved: %d", got)
-	}
-	return calls
+	gids := env.SubmitSagas(t, url, n, workers, from, to)
+	env.ExpectAllSucceed(t, gids, 2*time.Minute)
+	env.ExpectBalances(t, map[int64]int64{from: int64(-n), to: int64(n)})
+	return env.CallsOf(gids)
 }
 
 // dial connects to target through the driver's resolver with no balancer
