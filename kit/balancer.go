@@ -32,6 +32,7 @@ type policyBuilder struct {
 	config string
 }
 
+// Build builds the wrapped resolver, reporting through a policyConn.
 func (p *policyBuilder) Build(target resolver.Target, cc resolver.ClientConn, opts resolver.BuildOptions) (resolver.Resolver, error) {
 	return p.Builder.Build(target, &policyConn{ClientConn: cc, config: p.config}, opts)
 }
@@ -45,6 +46,7 @@ type policyConn struct {
 	parsed *serviceconfig.ParseResult
 }
 
+// UpdateState adds the service config unless the resolver gave one.
 func (c *policyConn) UpdateState(s resolver.State) error {
 	if s.ServiceConfig == nil {
 		s.ServiceConfig = c.serviceConfig()

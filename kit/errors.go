@@ -13,6 +13,7 @@ type URLError struct {
 	Err error
 }
 
+// Error quotes the redacted URL and says what is wrong with it.
 func (e *URLError) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("bad URL %q: %s: %v", e.URL, e.Reason, e.Err)
