@@ -101,26 +101,45 @@ func (r *polarisResolver) run() {
 	defer close(r.done)
 	defer shared.resolverDone(r)
 	defer r.unwatch()
-	tick := time.NewTicker(r.refresh)
-	defer tick.Stop()
+	var backoff time.Duration
 	for {
-		r.resolve()
+		wait := r.refresh
+		if r.resolve() {
+			backoff = 0
+		} else {
+			// an error was reported: try again soon rather than at the
+			// next refresh, doubling up to it
+			backoff = min(max(2*backoff, firstRetry), r.refresh)
+			wait = backoff
+		}
+		timer := time.NewTimer(wait)
 		select {
 		case <-r.ctx.Done():
+			timer.Stop()
 			return
 		case <-r.poked:
-		case <-tick.C:
+		case <-timer.C:
 		}
+		timer.Stop()
 	}
 }
 
-// resolve reads the instances and reports them if they changed.
-func (r *polarisResolver) resolve() {
+// Retrying a failed read: attempts before an error is reported (polaris-go
+// fails a read outright when its connection to the server is being
+// replaced), and the first delay after one is.
+const (
+	readAttempts = 3
+	firstRetry   = 100 * time.Millisecond
+)
+
+// resolve reads the instances and reports them if they changed. It reports
+// false when it reported an error instead.
+func (r *polarisResolver) resolve() bool {
 	sdk := shared.current()
 	if sdk == nil || sdk.IsDestroyed() {
 		// Close is stopping this resolver; the connection keeps the
 		// addresses it has.
-		return
+		return true
 	}
 	if sdk != r.sdk {
 		r.unwatch()
@@ -128,13 +147,33 @@ func (r *polarisResolver) resolve() {
 	}
 	req := &api.GetAllInstancesRequest{}
 	req.Namespace, req.Service = r.target.Namespace, r.target.Service
-	resp, err := api.NewConsumerAPIByContext(sdk).GetAllInstances(req)
-	if err != nil {
-		r.sent = false
-		r.cc.ReportError(fmt.Errorf("polaris: instances of %s in namespace %s: %w", r.target.Service, r.target.Namespace, err))
-		return
+	var resp *model.InstancesResponse
+	var err error
+	for attempt := 1; attempt <= readAttempts; attempt++ {
+		if resp, err = api.NewConsumerAPIByContext(sdk).GetAllInstances(req); err == nil {
+			r.report(r.usable(resp.Instances))
+			return true
+		}
+		if attempt < readAttempts && !r.sleep(time.Duration(attempt)*firstRetry) {
+			return true // closing
+		}
 	}
-	r.report(r.usable(resp.Instances))
+	r.sent = false
+	r.cc.ReportError(fmt.Errorf("polaris: instances of %s in namespace %s: %w", r.target.Service, r.target.Namespace, err))
+	return false
+}
+
+// sleep waits d, or less if the resolver closes; it reports whether it
+// waited the whole d.
+func (r *polarisResolver) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-r.ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // report gives grpc addrs unless it has them already.
