@@ -135,8 +135,32 @@ func TestBuildRejectsBadTargets(t *testing.T) {
 	}
 }
 
+// BenchmarkParseServerMethod measures dtm's default driver as the baseline,
+// the first parse of each polaris form ("cold"), and dtm's steady state (a
+// URL already seen), in the same run.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
+	b.Run("baseline-dtm-default", func(b *testing.B) {
+		def := dtmdriver.GetDriver() // "default" until Use is called
+		if def.GetName() != "default" {
+			b.Skip("dtmdriver.Use ran in this process: run benchmarks with -run '^$'")
+		}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, _, _ = def.ParseServerMethod("127.0.0.1:8080" + m)
+		}
+	})
+	for _, f := range []struct{ name, url string }{
+		{"service-cold", "polaris://busi" + m},
+		{"namespace-cold", "polaris://busi" + m + "?namespace=prod"},
+	} {
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				_, _, _ = parseServerMethod(f.url)
+			}
+		})
+	}
 	for _, f := range []struct{ name, url string }{
 		{"service", "polaris://busi" + m},
 		{"namespace", "polaris://busi" + m + "?namespace=prod"},

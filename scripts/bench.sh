@@ -21,30 +21,21 @@ for pkg in ./conformance/protocol1 ./conformance/gozero ./conformance/kratos ./c
   go test -run '^$' -bench 'Conformance' -benchtime 1x -timeout 15m "$pkg" | tee -a "$raw" || status=1
 done
 
-# Ratios: within each package's output, every benchmark's ns/op over that
-# package's Baseline ns/op.
+# The summary: per package, each benchmark's metrics, and its ns/op as a
+# ratio to the package's baseline (a benchmark named *baseline*), measured in
+# the same run. go test prints a package's baseline before the benchmarks
+# that follow it in the source, so it is known when they are printed.
 awk '
-  /^pkg: / { pkg = $2; next }
+  /^pkg: / { if ($2 != pkg) { pkg = $2; base = 0; print pkg }; next }
   /^Benchmark/ {
     name = $1; sub(/-[0-9]+$/, "", name)
-    line[pkg, ++n[pkg]] = $0
-    if (name ~ /Baseline/) for (i = 3; i <= NF; i++) if ($(i) == "ns/op") base[pkg] = $(i-1)
-  }
-  END {
-    for (p in n) {
-      print p
-      for (j = 1; j <= n[p]; j++) {
-        split(line[p, j], f)
-        name = f[1]; sub(/-[0-9]+$/, "", name); out = sprintf("  %-60s", name)
-        for (i = 3; i <= NF + 40; i++) if (f[i] != "") {
-          if (f[i] == "ns/op" && base[p] > 0 && name !~ /Baseline|Conformance/)
-            out = out sprintf(" %s ns/op (%.1fx baseline)", f[i-1], f[i-1] / base[p])
-          else if (f[i] ~ /\/|allocs|B\/op|%/ && f[i-1] ~ /^[0-9.e+-]+$/ && f[i] != "ns/op")
-            out = out sprintf(" %s %s", f[i-1], f[i])
-        }
-        print out
-      }
+    out = sprintf("  %-52s", name)
+    for (i = 4; i <= NF; i += 2) {
+      out = out sprintf(" %s %s", $(i-1), $i)
+      if ($i == "ns/op" && tolower(name) ~ /baseline/) base = $(i-1)
+      else if ($i == "ns/op" && base > 0 && name !~ /Conformance/) out = out sprintf(" (%.1fx baseline)", $(i-1) / base)
     }
+    print out
   }' "$raw" >bench/summary.txt
 echo "== summary (bench/summary.txt)"
 cat bench/summary.txt

@@ -114,6 +114,9 @@ func (h *harness) ParseCases() []conformance.ParseCase {
 // Close stops the instances, the harness' SDK context and the server. The
 // driver's context is the driver's: the CloseDeregisters subtest closes it.
 func (h *harness) Close() {
+	// The driver's SDK context writes its cache under h.dir: end it before
+	// the directory goes (Run closes it last already; RunBenchmarks not).
+	_ = (&polaris.Driver{}).Close()
 	h.mu.Lock()
 	all := h.instances
 	h.instances = nil
