@@ -1,12 +1,8 @@
 package gozero
 
 import (
-	"strconv"
-	"strings"
+	"github.com/dtmkit/drivers/kit/kittest"
 	"testing"
-
-	"github.com/dtm-labs/dtmdriver"
-	"github.com/dtmkit/drivers/kit"
 )
 
 func TestParseServerMethod(t *testing.T) {
@@ -38,12 +34,11 @@ func TestParseServerMethod(t *testing.T) {
 			struct{ in, server, method string }{"k8s:///svc/pkg.Svc/M", "k8s:///svc", "/pkg.Svc/M"},
 		)
 	}
+	splits := map[string][2]string{}
 	for _, c := range ok {
-		s, m, err := d.ParseServerMethod(c.in)
-		if err != nil || s != c.server || m != c.method {
-			t.Errorf("ParseServerMethod(%q) = %q, %q, %v; want %q, %q", c.in, s, m, err, c.server, c.method)
-		}
+		splits[c.in] = [2]string{c.server, c.method}
 	}
+	kittest.ExpectSplits(t, d.ParseServerMethod, splits)
 }
 
 func TestParseServerMethodRejects(t *testing.T) {
@@ -78,22 +73,7 @@ func TestParseServerMethodRejects(t *testing.T) {
 	} else {
 		bad["k8s://ns/svc:8080/pkg.Svc/M"] = "no_k8s"
 	}
-	for in, want := range bad {
-		s, m, err := d.ParseServerMethod(in)
-		if err == nil {
-			t.Errorf("ParseServerMethod(%q) = %q, %q, nil; want an error saying %q", in, s, m, want)
-			continue
-		}
-		if s != "" || m != "" {
-			t.Errorf("ParseServerMethod(%q) returned %q, %q with its error", in, s, m)
-		}
-		if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
-			t.Errorf("ParseServerMethod(%q) error %q; want it to say %q without the secret", in, err, want)
-		}
-		if in != "" && !strings.Contains(err.Error(), strconv.Quote(kit.Redact(in))) {
-			t.Errorf("ParseServerMethod(%q) error %q does not quote the whole input, redacted", in, err)
-		}
-	}
+	kittest.ExpectRejects(t, d.ParseServerMethod, bad)
 }
 
 // TestParseServerMethodAllocs checks the first parse of the common forms,
@@ -116,38 +96,20 @@ func TestParseServerMethodAllocs(t *testing.T) {
 	}
 }
 
-// BenchmarkParseServerMethod measures dtm's steady state (a cached URL), the
-// first parse of each form ("cold"), and dtm's default driver as the
-// baseline, all in the same run.
+// BenchmarkParseServerMethod measures the first parse of each form ("cold")
+// and dtm's steady state (a cached URL) against dtm's default split.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
-	b.Run("baseline-dtm-default", func(b *testing.B) {
-		def := dtmdriver.GetDriver() // "default" until Use is called
-		if def.GetName() != "default" {
-			b.Skip("dtmdriver.Use ran in this process: run benchmarks with -run '^$'")
-		}
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_, _, _ = def.ParseServerMethod("127.0.0.1:8080/busi.Busi/TransIn")
-		}
-	})
-	for _, f := range []struct{ name, url string }{
+	var forms []kittest.Form
+	for _, f := range [][2]string{
 		{"etcd", "etcd://127.0.0.1:2379/trans.rpc/pkg.Svc/Method"},
 		{"buildTarget", "etcd:///127.0.0.1:2379,127.0.0.2:2379?key=trans.rpc/pkg.Svc/Method"},
 		{"withCredentials", "etcd://127.0.0.1:2379/trans.rpc/pkg.Svc/Method?user=root&pass=pw"},
 		{"noScheme", "127.0.0.1:8080/pkg.Svc/Method"},
 	} {
-		b.Run(f.name+"-cold", func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				_, _, _ = parseServerMethod(f.url)
-			}
-		})
-		b.Run(f.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				_, _, _ = d.ParseServerMethod(f.url)
-			}
-		})
+		forms = append(forms,
+			kittest.Form{Name: f[0] + "-cold", URL: f[1], Parse: parseServerMethod},
+			kittest.Form{Name: f[0], URL: f[1], Parse: d.ParseServerMethod})
 	}
+	kittest.BenchmarkForms(b, forms)
 }

@@ -1,6 +1,7 @@
 package kratosdriver
 
 import (
+	"github.com/dtmkit/drivers/kit/kittest"
 	"strings"
 	"testing"
 
@@ -29,38 +30,30 @@ func TestParseServerMethod(t *testing.T) {
 		"127.0.0.1:8080/busi.Busi/TransIn":                           {"127.0.0.1:8080", "/busi.Busi/TransIn"},
 		"discovery://u:pw@h:2379/helloworld/pkg.Svc/M":               {"discovery://u:pw@h:2379/helloworld", "/pkg.Svc/M"},
 	}
-	for in, want := range ok {
-		s, m, err := d.ParseServerMethod(in)
-		if err != nil || s != want[0] || m != want[1] {
-			t.Errorf("ParseServerMethod(%q) = %q, %q, %v; want %q, %q", in, s, m, err, want[0], want[1])
-		}
-	}
+	kittest.ExpectSplits(t, d.ParseServerMethod, ok)
 	bad := map[string]string{
 		"":                                  "empty URL",
 		"discovery://h:2379/pkg.Svc/M":      "no service name",
 		"discovery:///helloworld/pkg.Svc/M": "RegisterGrpcService",
 		"discovery:///svc/pkg.Svc/M?user=u": "takes no query",
-		"discovery://default/helloworld/pkg.Svc/M":     "must be the etcd hosts",
-		"discovery://h:2379/svc/pkg.Svc/M?pas=hunter2": "unknown parameter pas",
-		"discovery://h:2379/svc/pkg.Svc/M?tls=yes":     "not a boolean",
-		"discovery://h/svc/pkg.Svc/M?pass=hunter2":     "bad etcd host",
-		"discovery://h:1/svc/pkg.Svc/M?pass=hunter2":   "needs a user",
-		"direct:///a/pkg.Svc/M":                        "bad address",
-		"direct://a:1/pkg.Svc/M":                       "addresses in the path",
-		"direct:///a:1/pkg.Svc/M?x=1":                  "takes no query",
-		"etcd://h:2379/svc/pkg.Svc/M":                  "scheme etcd is not served",
-		"consul://h:8500/svc/pkg.Svc/M":                "scheme consul is not served",
-		"discovery://u:hunter2@h/svc/pkg.Svc/M":        "bad etcd host",
+		"discovery://default/helloworld/pkg.Svc/M":   "must be the etcd hosts",
+		"discovery://h:2379/svc/pkg.Svc/M?tls=yes":   "not a boolean",
+		"discovery://h/svc/pkg.Svc/M?pass=hunter2":   "bad etcd host",
+		"discovery://h:1/svc/pkg.Svc/M?pass=hunter2": "needs a user",
+		"direct:///a/pkg.Svc/M":                      "bad address",
+		"direct://a:1/pkg.Svc/M":                     "addresses in the path",
+		"direct:///a:1/pkg.Svc/M?x=1":                "takes no query",
+		"etcd://h:2379/svc/pkg.Svc/M":                "scheme etcd is not served",
+		"consul://h:8500/svc/pkg.Svc/M":              "scheme consul is not served",
+		"discovery://u:hunter2@h/svc/pkg.Svc/M":      "bad etcd host",
 	}
-	for in, want := range bad {
-		s, m, err := d.ParseServerMethod(in)
-		if err == nil {
-			t.Errorf("ParseServerMethod(%q) = %q, %q, nil; want an error", in, s, m)
-			continue
-		}
-		if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
-			t.Errorf("ParseServerMethod(%q) error %q; want it to say %q without the secret", in, err, want)
-		}
+	kittest.ExpectRejects(t, d.ParseServerMethod, bad)
+
+	// An unknown parameter may be a misspelt password: every value of the
+	// query is hidden, more than kit.Redact hides.
+	_, _, err := d.ParseServerMethod("discovery://h:2379/svc/pkg.Svc/M?pas=hunter2")
+	if err == nil || !strings.Contains(err.Error(), "unknown parameter pas") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("misspelt pass: error %v, want it to name pas without its value", err)
 	}
 }
 
@@ -138,36 +131,13 @@ func TestInstanceIDsDiffer(t *testing.T) {
 }
 
 // BenchmarkParseServerMethod measures dtm's steady state (a URL already
-// seen), the first parse of each form ("cold"), and dtm's default driver as
-// the baseline, in the same run.
+// seen) and the first parse ("cold") against dtm's default split.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
-	b.Run("baseline-dtm-default", func(b *testing.B) {
-		def := dtmdriver.GetDriver() // "default" until Use is called
-		if def.GetName() != "default" {
-			b.Skip("dtmdriver.Use ran in this process: run benchmarks with -run '^$'")
-		}
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_, _, _ = def.ParseServerMethod("127.0.0.1:8080/busi.Busi/TransIn")
-		}
+	kittest.BenchmarkForms(b, []kittest.Form{
+		{Name: "discovery-cold", URL: "discovery://127.0.0.1:2379/helloworld/pkg.Svc/Method", Parse: d.parseServerMethod},
+		{Name: "discovery", URL: "discovery://127.0.0.1:2379/helloworld/pkg.Svc/Method", Parse: d.ParseServerMethod},
+		{Name: "direct", URL: "direct:///127.0.0.1:9000,127.0.0.1:9001/pkg.Svc/Method", Parse: d.ParseServerMethod},
+		{Name: "noScheme", URL: "127.0.0.1:8080/busi.Busi/TransIn", Parse: d.ParseServerMethod},
 	})
-	b.Run("discovery-cold", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_, _, _ = d.parseServerMethod("discovery://127.0.0.1:2379/helloworld/pkg.Svc/Method")
-		}
-	})
-	for _, f := range []struct{ name, url string }{
-		{"discovery", "discovery://127.0.0.1:2379/helloworld/pkg.Svc/Method"},
-		{"direct", "direct:///127.0.0.1:9000,127.0.0.1:9001/pkg.Svc/Method"},
-		{"noScheme", "127.0.0.1:8080/busi.Busi/TransIn"},
-	} {
-		b.Run(f.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				_, _, _ = d.ParseServerMethod(f.url)
-			}
-		})
-	}
 }

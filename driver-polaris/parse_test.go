@@ -1,6 +1,7 @@
 package polaris
 
 import (
+	"github.com/dtmkit/drivers/kit/kittest"
 	"net/url"
 	"reflect"
 	"strings"
@@ -39,14 +40,7 @@ func TestParseServerMethod(t *testing.T) {
 		"POLARIS://busi" + m:                              {"POLARIS://busi", m},
 		"127.0.0.1:8080" + m:                              {"127.0.0.1:8080", m},
 	}
-	for in, want := range ok {
-		for i := 0; i < 2; i++ { // the second time from the cache
-			s, gotM, err := d.ParseServerMethod(in)
-			if err != nil || s != want[0] || gotM != want[1] {
-				t.Errorf("ParseServerMethod(%q) = %q, %q, %v; want %q, %q", in, s, gotM, err, want[0], want[1])
-			}
-		}
-	}
+	kittest.ExpectSplits(t, d.ParseServerMethod, ok)
 	bad := map[string]string{
 		"":                                                "empty URL",
 		"polaris://busi":                                  "no method",
@@ -65,16 +59,7 @@ func TestParseServerMethod(t *testing.T) {
 		"etcd://h:2379/key" + m:        "want polaris://",
 		"polaris://u:hunter2@busi" + m: "letters, digits",
 	}
-	for in, want := range bad {
-		s, gotM, err := d.ParseServerMethod(in)
-		if err == nil {
-			t.Errorf("ParseServerMethod(%q) = %q, %q, nil; want an error", in, s, gotM)
-			continue
-		}
-		if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
-			t.Errorf("ParseServerMethod(%q) error %q; want it to say %q without the secret", in, err, want)
-		}
-	}
+	kittest.ExpectRejects(t, d.ParseServerMethod, bad)
 }
 
 // The common forms allocate nothing, the query forms once they are cached.
@@ -135,42 +120,16 @@ func TestBuildRejectsBadTargets(t *testing.T) {
 	}
 }
 
-// BenchmarkParseServerMethod measures dtm's default driver as the baseline,
-// the first parse of each polaris form ("cold"), and dtm's steady state (a
-// URL already seen), in the same run.
+// BenchmarkParseServerMethod measures the first parse of each polaris form
+// ("cold") and dtm's steady state (a URL already seen) against dtm's
+// default split.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
-	b.Run("baseline-dtm-default", func(b *testing.B) {
-		def := dtmdriver.GetDriver() // "default" until Use is called
-		if def.GetName() != "default" {
-			b.Skip("dtmdriver.Use ran in this process: run benchmarks with -run '^$'")
-		}
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_, _, _ = def.ParseServerMethod("127.0.0.1:8080" + m)
-		}
+	kittest.BenchmarkForms(b, []kittest.Form{
+		{Name: "service-cold", URL: "polaris://busi" + m, Parse: parseServerMethod},
+		{Name: "namespace-cold", URL: "polaris://busi" + m + "?namespace=prod", Parse: parseServerMethod},
+		{Name: "service", URL: "polaris://busi" + m, Parse: d.ParseServerMethod},
+		{Name: "namespace", URL: "polaris://busi" + m + "?namespace=prod", Parse: d.ParseServerMethod},
+		{Name: "noScheme", URL: "127.0.0.1:8080" + m, Parse: d.ParseServerMethod},
 	})
-	for _, f := range []struct{ name, url string }{
-		{"service-cold", "polaris://busi" + m},
-		{"namespace-cold", "polaris://busi" + m + "?namespace=prod"},
-	} {
-		b.Run(f.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				_, _, _ = parseServerMethod(f.url)
-			}
-		})
-	}
-	for _, f := range []struct{ name, url string }{
-		{"service", "polaris://busi" + m},
-		{"namespace", "polaris://busi" + m + "?namespace=prod"},
-		{"noScheme", "127.0.0.1:8080" + m},
-	} {
-		b.Run(f.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				_, _, _ = d.ParseServerMethod(f.url)
-			}
-		})
-	}
 }

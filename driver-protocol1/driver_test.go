@@ -1,6 +1,7 @@
 package protocol1
 
 import (
+	"github.com/dtmkit/drivers/kit/kittest"
 	"strings"
 	"testing"
 
@@ -24,12 +25,7 @@ func TestParseServerMethod(t *testing.T) {
 		"127.0.0.1:8080/busi.Busi/TransIn":               {"127.0.0.1:8080", "/busi.Busi/TransIn"},
 		"protocol1://[::1]:8080/busi.Busi/TransIn":       {"protocol1://[::1]:8080", "/busi.Busi/TransIn"},
 	}
-	for in, want := range ok {
-		s, m, err := d.ParseServerMethod(in)
-		if err != nil || s != want[0] || m != want[1] {
-			t.Errorf("ParseServerMethod(%q) = %q, %q, %v; want %q, %q", in, s, m, err, want[0], want[1])
-		}
-	}
+	kittest.ExpectSplits(t, d.ParseServerMethod, ok)
 	bad := map[string]string{
 		"":                                        "empty URL",
 		"protocol1://a:1":                         "no method",
@@ -40,16 +36,7 @@ func TestParseServerMethod(t *testing.T) {
 		"protocol1://u:hunter2@a:1/pkg.Svc/M":     "is not host:port",
 		"protocol1://a:1/pkg.Svc/M?token=hunter2": "want protocol1://",
 	}
-	for in, want := range bad {
-		s, m, err := d.ParseServerMethod(in)
-		if err == nil {
-			t.Errorf("ParseServerMethod(%q) = %q, %q, nil; want an error", in, s, m)
-			continue
-		}
-		if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
-			t.Errorf("ParseServerMethod(%q) error %q; want it to say %q without the secret", in, err, want)
-		}
-	}
+	kittest.ExpectRejects(t, d.ParseServerMethod, bad)
 }
 
 func TestRegisterGrpcService(t *testing.T) {
@@ -71,36 +58,13 @@ func TestRegisterGrpcService(t *testing.T) {
 	}
 }
 
-// BenchmarkParseServerMethod measures dtm's steady state (a cached URL), the
-// first parse of a URL ("cold"), and dtm's default driver as the baseline,
-// all in the same run.
+// BenchmarkParseServerMethod measures dtm's steady state (a cached URL) and
+// the first parse of a URL ("cold") against dtm's default split.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
-	b.Run("baseline-dtm-default", func(b *testing.B) {
-		def := dtmdriver.GetDriver() // "default" until Use is called
-		if def.GetName() != "default" {
-			b.Skip("dtmdriver.Use ran in this process: run benchmarks with -run '^$'")
-		}
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_, _, _ = def.ParseServerMethod("127.0.0.1:8080/busi.Busi/TransIn")
-		}
+	kittest.BenchmarkForms(b, []kittest.Form{
+		{Name: "protocol1-cold", URL: "protocol1://127.0.0.1:8080,127.0.0.1:8081/busi.Busi/TransIn", Parse: parseServerMethod},
+		{Name: "protocol1", URL: "protocol1://127.0.0.1:8080,127.0.0.1:8081/busi.Busi/TransIn", Parse: d.ParseServerMethod},
+		{Name: "noScheme", URL: "127.0.0.1:8080/busi.Busi/TransIn", Parse: d.ParseServerMethod},
 	})
-	b.Run("protocol1-cold", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_, _, _ = parseServerMethod("protocol1://127.0.0.1:8080,127.0.0.1:8081/busi.Busi/TransIn")
-		}
-	})
-	for _, f := range []struct{ name, url string }{
-		{"protocol1", "protocol1://127.0.0.1:8080,127.0.0.1:8081/busi.Busi/TransIn"},
-		{"noScheme", "127.0.0.1:8080/busi.Busi/TransIn"},
-	} {
-		b.Run(f.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				_, _, _ = d.ParseServerMethod(f.url)
-			}
-		})
-	}
 }
