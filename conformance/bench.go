@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dtm-labs/dtm/client/dtmgrpc"
 	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/conformance/busi"
 	"github.com/dtmkit/drivers/conformance/infra"
@@ -81,35 +80,11 @@ const minBenchSagas = 320
 // runSagasWaiting runs n two-branch sagas with WaitResult, so each counts
 // only once dtm has finished it; prefixes are used in turn.
 func (e *Env) runSagasWaiting(prefixes []string, n, workers int, from, to int64) error {
-	jobs := make(chan int)
-	errs := make(chan error, n)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				p := prefixes[i%len(prefixes)]
-				saga := dtmgrpc.NewSagaGrpc(e.DtmURL, e.Gid("bench")).
-					Add(p+busi.TransOut, p+busi.TransOutRevert, busi.Req{UserID: from, Amount: 1}.Proto()).
-					Add(p+busi.TransIn, p+busi.TransInRevert, busi.Req{UserID: to, Amount: 1}.Proto())
-				saga.WaitResult = true
-				errs <- saga.Submit()
-			}
-		}()
+	urls := make([]URLFunc, len(prefixes))
+	for i, p := range prefixes {
+		urls[i] = Prefix(p)
 	}
-	for i := 0; i < n; i++ {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return e.runSagas(e.gids("bench", n), urls, workers, from, to, true)
 }
 
 // convergenceTrials is how many instances come and go in benchConvergence.

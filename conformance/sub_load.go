@@ -40,30 +40,47 @@ func Prefix(prefix string) URLFunc { return func(m string) string { return prefi
 // dtm has accepted them all.
 func (e *Env) SubmitSagas(t testing.TB, url URLFunc, n, workers int, from, to int64) []string {
 	t.Helper()
+	gids := e.gids("load", n)
+	if err := e.runSagas(gids, []URLFunc{url}, workers, from, to, false); err != nil {
+		t.Fatal(err)
+	}
+	return gids
+}
+
+func (e *Env) gids(prefix string, n int) []string {
 	gids := make([]string, n)
 	for i := range gids {
-		gids[i] = e.Gid("load")
+		gids[i] = e.Gid(prefix)
 	}
+	return gids
+}
+
+// runSagas runs a two-branch saga per gid, workers at a time, saga i with
+// branch URLs from urls[i%len(urls)]. With wait, each Submit returns only
+// once dtm has finished the saga (WaitResult). It gives up after 2 minutes.
+func (e *Env) runSagas(gids []string, urls []URLFunc, workers int, from, to int64, wait bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	jobs := make(chan string)
-	errs := make(chan error, n)
+	jobs := make(chan int)
+	errs := make(chan error, len(gids))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for gid := range jobs {
-				errs <- dtmgrpc.NewSagaGrpc(e.DtmURL, gid).
+			for i := range jobs {
+				url := urls[i%len(urls)]
+				saga := dtmgrpc.NewSagaGrpc(e.DtmURL, gids[i]).
 					Add(url(busi.TransOut), url(busi.TransOutRevert), busi.Req{UserID: from, Amount: 1}.Proto()).
-					Add(url(busi.TransIn), url(busi.TransInRevert), busi.Req{UserID: to, Amount: 1}.Proto()).
-					Submit()
+					Add(url(busi.TransIn), url(busi.TransInRevert), busi.Req{UserID: to, Amount: 1}.Proto())
+				saga.WaitResult = wait
+				errs <- saga.Submit()
 			}
 		}()
 	}
-	for _, gid := range gids {
+	for i := range gids {
 		select {
-		case jobs <- gid:
+		case jobs <- i:
 		case <-ctx.Done():
 		}
 	}
@@ -72,13 +89,13 @@ func (e *Env) SubmitSagas(t testing.TB, url URLFunc, n, workers int, from, to in
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			t.Fatalf("submit saga: %v", err)
+			return fmt.Errorf("submit saga: %w", err)
 		}
 	}
 	if ctx.Err() != nil {
-		t.Fatalf("submitting %d sagas: %v", n, ctx.Err())
+		return fmt.Errorf("running %d sagas: %w", len(gids), ctx.Err())
 	}
-	return gids
+	return nil
 }
 
 // spreadInstances and spreadSagas size testLoadSpread: 150 two-branch sagas
