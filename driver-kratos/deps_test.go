@@ -1,11 +1,10 @@
 package kratosdriver
 
 import (
-	"context"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 // maxPackages is the dependency budget of a binary that imports only this
@@ -24,22 +23,10 @@ var kratosAllowed = map[string]bool{
 }
 
 func TestDependencyBudget(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool on PATH")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, gobin, "list", "-deps",
-		"-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	pkgs := strings.Fields(string(out))
-	n := len(pkgs) + 1 // a binary's main package
-	t.Logf("a binary importing only this driver has %d non-standard packages", n)
-	if n > maxPackages {
-		t.Errorf("%d non-standard packages, budget %d", n, maxPackages)
+	pkgs := kittest.NonStandardDeps(t, "")
+	t.Logf("a binary importing only this driver has %d non-standard packages", len(pkgs))
+	if len(pkgs) > maxPackages {
+		t.Errorf("%d non-standard packages, budget %d", len(pkgs), maxPackages)
 	}
 	for _, p := range pkgs {
 		if strings.HasPrefix(p, "github.com/go-kratos/") && !kratosAllowed[p] {
