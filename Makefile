@@ -8,14 +8,14 @@ PKGS    := $(foreach m,$(MODULES),$(if $(shell find $(m) -name '*.go' -print -qu
 RACE_PKGS := $(filter ./kit/... ./driver-%,$(PKGS))
 # The conformance and example packages start real servers: one package at a
 # time keeps them within 2 cores.
-E2E_PKGS  := $(filter-out $(RACE_PKGS),$(PKGS))
+E2E_PKGS  := $(filter-out $(RACE_PKGS) ./release/...,$(PKGS))
 
 FUZZTIME   ?= 10s
 BENCHTIME  ?= 1s
 
-.PHONY: test vet unit e2e fuzz bench fmt
+.PHONY: test vet unit e2e release-check fuzz bench fmt
 
-test: vet unit e2e
+test: vet unit e2e release-check
 
 vet:
 	@test -z "$$(gofmt -l $(MODULES))" || { gofmt -l $(MODULES); echo 'gofmt needed'; exit 1; }
@@ -26,6 +26,11 @@ unit:
 
 e2e:
 	go test -count=1 -p 1 -timeout 30m $(E2E_PKGS)
+
+# Installs every published module as a user would, from a file-based module
+# proxy built from the working tree at the release version (RELEASING.md).
+release-check:
+	go test -count=1 -timeout 30m ./release/...
 
 # make fuzz FUZZTIME=60s runs every fuzz target for that long.
 fuzz:

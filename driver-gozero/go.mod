@@ -4,7 +4,7 @@ go 1.24.0
 
 require (
 	github.com/dtm-labs/dtmdriver v0.0.6
-	github.com/dtmkit/drivers/kit v0.0.0
+	github.com/dtmkit/drivers/kit v0.1.0
 	github.com/zeromicro/go-zero v1.10.3
 	go.etcd.io/etcd/client/v3 v3.6.5
 	go.uber.org/zap v1.27.0
@@ -75,4 +75,3 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
 
-replace github.com/dtmkit/drivers/kit => ../kit

@@ -4,7 +4,7 @@ go 1.24.0
 
 require (
 	github.com/dtm-labs/dtmdriver v0.0.6
-	github.com/dtmkit/drivers/kit v0.0.0
+	github.com/dtmkit/drivers/kit v0.1.0
 	github.com/go-kratos/kratos/contrib/registry/etcd/v2 v2.0.0-20241105072421-f8b97f675b32
 	github.com/go-kratos/kratos/v2 v2.8.3
 	go.etcd.io/etcd/client/v3 v3.6.5
@@ -30,4 +30,3 @@ require (
 	google.golang.org/protobuf v1.36.11 // indirect
 )
 
-replace github.com/dtmkit/drivers/kit => ../kit

@@ -4,7 +4,7 @@ go 1.24.0
 
 require (
 	github.com/dtm-labs/dtmdriver v0.0.6
-	github.com/dtmkit/drivers/kit v0.0.0
+	github.com/dtmkit/drivers/kit v0.1.0
 	github.com/polarismesh/polaris-go v1.6.1
 	google.golang.org/grpc v1.80.0
 )
@@ -40,4 +40,3 @@ require (
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 )
 
-replace github.com/dtmkit/drivers/kit => ../kit

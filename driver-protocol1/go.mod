@@ -4,7 +4,7 @@ go 1.24.0
 
 require (
 	github.com/dtm-labs/dtmdriver v0.0.6
-	github.com/dtmkit/drivers/kit v0.0.0
+	github.com/dtmkit/drivers/kit v0.1.0
 	google.golang.org/grpc v1.80.0
 )
 
@@ -17,4 +17,3 @@ require (
 	google.golang.org/protobuf v1.36.11 // indirect
 )
 
-replace github.com/dtmkit/drivers/kit => ../kit

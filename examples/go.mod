@@ -3,12 +3,12 @@ module github.com/dtmkit/drivers/examples
 go 1.24.0
 
 require (
-	github.com/dtmkit/drivers/conformance v0.0.0
-	github.com/dtmkit/drivers/driver-gozero v0.0.0
-	github.com/dtmkit/drivers/driver-kratos v0.0.0
-	github.com/dtmkit/drivers/driver-polaris v0.0.0
-	github.com/dtmkit/drivers/driver-protocol1 v0.0.0
-	github.com/dtmkit/drivers/kit v0.0.0
+	github.com/dtmkit/drivers/conformance v0.1.0
+	github.com/dtmkit/drivers/driver-gozero v0.1.0
+	github.com/dtmkit/drivers/driver-kratos v0.1.0
+	github.com/dtmkit/drivers/driver-polaris v0.1.0
+	github.com/dtmkit/drivers/driver-protocol1 v0.1.0
+	github.com/dtmkit/drivers/kit v0.1.0
 )
 
 require (
@@ -214,13 +214,4 @@ require (
 	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v6 v6.3.0 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
-)
-
-replace (
-	github.com/dtmkit/drivers/conformance => ../conformance
-	github.com/dtmkit/drivers/driver-gozero => ../driver-gozero
-	github.com/dtmkit/drivers/driver-kratos => ../driver-kratos
-	github.com/dtmkit/drivers/driver-polaris => ../driver-polaris
-	github.com/dtmkit/drivers/driver-protocol1 => ../driver-protocol1
-	github.com/dtmkit/drivers/kit => ../kit
 )

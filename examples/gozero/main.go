@@ -1,7 +1,7 @@
 // Command gozero runs the go-zero example. etc/config.yaml starts etcd and dtm
 // in this process (Embedded: true); set Embedded: false and the hosts to run
 // against a real etcd and a dtm that uses dtm-driver-gozero (for example
-// examples/dtm-server -c conf/gozero.yml).
+// cmd/dtm -c cmd/dtm/conf/gozero.yml).
 package main
 
 import (

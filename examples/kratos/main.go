@@ -1,6 +1,6 @@
 // Command kratos runs the kratos example: with no flags, on etcd and dtm it
 // starts itself; with -etcd, against a real etcd and a dtm registered there
-// through dtm-driver-kratos (for example examples/dtm-server -c conf/kratos.yml).
+// through dtm-driver-kratos (for example cmd/dtm -c cmd/dtm/conf/kratos.yml).
 package main
 
 import (

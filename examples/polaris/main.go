@@ -1,7 +1,7 @@
 // Command polaris runs the polaris example: with no flags, it builds (once)
 // and starts a polaris server and dtm in this process; with -polaris,
 // against a running polaris server and a dtm registered there through
-// dtm-driver-polaris (for example examples/dtm-server -c conf/polaris.yml).
+// dtm-driver-polaris (for example cmd/dtm -c cmd/dtm/conf/polaris.yml).
 package main
 
 import (

@@ -1,6 +1,6 @@
 // Command protocol1 runs the protocol1 example: with no flags, on a dtm it
 // starts itself; with -dtm, against a running dtm that uses
-// dtm-driver-protocol1 (for example examples/dtm-server -c conf/protocol1.yml).
+// dtm-driver-protocol1 (for example cmd/dtm -c cmd/dtm/conf/protocol1.yml).
 package main
 
 import (

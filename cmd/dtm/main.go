@@ -1,7 +1,7 @@
-// Command dtm-server is the dtm v1.19.0 server with this repository's four
+// Command dtm is the dtm v1.19.0 server with this repository's four
 // drivers built in, and no other driver:
 //
-//	go run ./examples/dtm-server -c examples/dtm-server/conf/gozero.yml
+//	go install github.com/dtmkit/drivers/cmd/dtm@v0.1.0 && dtm -c cmd/dtm/conf/gozero.yml
 //
 // conf/ has a sample configuration per driver. dtm's admin UI is not
 // bundled; everything else is dtm's own entry point and flags.
