@@ -2,22 +2,21 @@ package main
 
 import (
 	gozero "github.com/dtmkit/drivers/examples/gozero/demo"
-	kratos "github.com/dtmkit/drivers/examples/kratos/demo"
-	polaris "github.com/dtmkit/drivers/examples/polaris/demo"
-	protocol1 "github.com/dtmkit/drivers/examples/protocol1/demo"
 )
 
-func init() {
-	demos["gozero"] = func(say func(string, ...any)) error {
+// builtin is the story linked into the quickstart: go-zero, the default. Only
+// it is compiled by the first `go run ./examples/quickstart`.
+var builtin = map[string]func(say func(string, ...any)) error{
+	"gozero": func(say func(string, ...any)) error {
 		return gozero.Run(gozero.DefaultConfig(), say)
-	}
-	demos["kratos"] = func(say func(string, ...any)) error {
-		return kratos.Run(kratos.Config{Listen: "127.0.0.1:0"}, say)
-	}
-	demos["polaris"] = func(say func(string, ...any)) error {
-		return polaris.Run(polaris.Config{Listen: "127.0.0.1:0"}, say)
-	}
-	demos["protocol1"] = func(say func(string, ...any)) error {
-		return protocol1.Run(protocol1.Config{Listen: "127.0.0.1:0"}, say)
-	}
+	},
+}
+
+// examples are the drivers whose story runs as that framework's example, in a
+// child `go run`: linking them here would make every first run compile
+// kratos and polaris-go too (see the README for the figures).
+var examples = map[string]string{
+	"kratos":    "github.com/dtmkit/drivers/examples/kratos",
+	"polaris":   "github.com/dtmkit/drivers/examples/polaris",
+	"protocol1": "github.com/dtmkit/drivers/examples/protocol1",
 }

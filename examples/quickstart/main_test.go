@@ -36,8 +36,11 @@ func TestQuickstart(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	drivers := make([]string, 0, len(demos))
-	for d := range demos {
+	var drivers []string
+	for d := range builtin {
+		drivers = append(drivers, d)
+	}
+	for d := range examples {
 		drivers = append(drivers, d)
 	}
 	sort.Strings(drivers)
