@@ -101,10 +101,6 @@ func implements[I any](h Harness) bool {
 
 func setUp(t testing.TB, newHarness HarnessMaker) *Env {
 	t.Helper()
-	if infra.DtmStarted() {
-		t.Fatal("dtm already runs in this process: call Run or RunBenchmarks once per process " +
-			"(run benchmarks with -run '^$')")
-	}
 	var echo *os.File
 	if testing.Verbose() && os.Getenv("DTMKIT_DTM_LOGS") != "" {
 		echo = os.Stderr

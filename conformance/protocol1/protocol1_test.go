@@ -13,9 +13,14 @@ import (
 
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
+	"github.com/dtmkit/drivers/conformance/infra"
 	protocol1 "github.com/dtmkit/drivers/driver-protocol1"
 	"google.golang.org/grpc"
 )
+
+// TestMain gives the tests a TMPDIR of their own, removes dtm's data when
+// they end and fails the run if they left anything else there.
+func TestMain(m *testing.M) { infra.Main(m) }
 
 func TestConformance(t *testing.T) {
 	conformance.Run(t, newHarness)
