@@ -134,8 +134,8 @@ func (h *harness) BadTargets() []conformance.BadTarget {
 
 // SecretTarget puts the marker where a password would go: protocol1 takes
 // none, so registration fails, and the error must not show it.
-func (h *harness) SecretTarget(marker string) (target, endpoint string) {
-	return "protocol1://root:" + marker + "@127.0.0.1:1", "127.0.0.1:1"
+func (h *harness) SecretTarget(marker string) (target, endpoint string, err error) {
+	return "protocol1://root:" + marker + "@127.0.0.1:1", "127.0.0.1:1", nil
 }
 
 func (i *instance) Stop() {
