@@ -17,8 +17,8 @@ type RegistryRestarter interface {
 	StopRegistry()
 	StartRegistry() error
 	// RegistrationTTL is how long a registration outlives its owner's
-	// silence (an etcd lease, a polaris TTL): dtm's registration must be
-	// back within it after a restart.
+	// silence (an etcd lease, a polaris TTL): dtm must stay registered for
+	// twice as long after a restart.
 	RegistrationTTL() time.Duration
 }
 
