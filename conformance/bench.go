@@ -84,7 +84,7 @@ func (e *Env) runSagasWaiting(prefixes []string, n, workers int, from, to int64)
 	for i, p := range prefixes {
 		urls[i] = Prefix(p)
 	}
-	return e.runSagas(e.gids("bench", n), urls, workers, from, to, true)
+	return e.runSagas(e.gids("bench", n), sagaLoad{urls: urls, workers: workers, from: from, to: to, wait: true})
 }
 
 // convergenceTrials is how many instances come and go in benchConvergence.

@@ -1,6 +1,11 @@
 package conformance
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"google.golang.org/grpc"
+)
 
 // The interfaces below are optional. A harness implements those its registry
 // and instances support, and Run adds the subtests that need them; a harness
@@ -12,8 +17,8 @@ type RegistryRestarter interface {
 	StopRegistry()
 	StartRegistry() error
 	// RegistrationTTL is how long a registration outlives its owner's
-	// silence (an etcd lease, a polaris TTL): dtm's registration must be
-	// back within it after a restart.
+	// silence (an etcd lease, a polaris TTL): dtm must stay registered for
+	// twice as long after a restart.
 	RegistrationTTL() time.Duration
 }
 
@@ -49,8 +54,20 @@ type BadTarget struct {
 type SecretTargeter interface {
 	// SecretTarget returns a target whose password or token contains
 	// marker, and an endpoint. Registering it may fail (the credential is
-	// wrong); neither the error nor any log may contain marker.
-	SecretTarget(marker string) (target, endpoint string)
+	// wrong); neither the error nor any log may contain marker. An error
+	// means the harness could not set up what the target needs (a registry
+	// with that password, say): the subtest fails with it.
+	SecretTarget(marker string) (target, endpoint string, err error)
+}
+
+// SecretServicer is implemented by harnesses whose branch URLs can carry a
+// credential (Secrets): the suite runs a saga through such URLs.
+type SecretServicer interface {
+	// SecretService starts an instance serving register in a registry that
+	// wants a credential holding marker, and returns the branch URLs that
+	// reach it, carrying that credential where the driver takes it. The
+	// harness' Close stops the instance.
+	SecretService(ctx context.Context, marker string, register func(*grpc.Server)) (URLFunc, error)
 }
 
 // Closer is the driver's Close: deregister and release everything. It must

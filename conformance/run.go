@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -55,6 +56,7 @@ func RunWith(t *testing.T, newHarness HarnessMaker, more func(t *testing.T, env 
 		{"TccConfirm", testTccConfirm},
 		{"TccCancel", testTccCancel},
 		{"ConcurrentSagas", testConcurrentSagas},
+		{"Redelivery", testRedelivery},
 		{"LoadSpread", testLoadSpread},
 	}
 	// Fault and hygiene subtests run where the harness has the hooks they
@@ -87,6 +89,11 @@ func RunWith(t *testing.T, newHarness HarnessMaker, more func(t *testing.T, env 
 	t.Run("Close", func(t *testing.T) { testClose(t, env) })
 }
 
+// stampOnce installs busi.StampAttempts in dtm's client, which is
+// process-wide, once: before dtm makes its first call, so that every branch
+// call carries its ID.
+var stampOnce sync.Once
+
 func implements[I any](h Harness) bool {
 	_, ok := h.(I)
 	return ok
@@ -94,10 +101,6 @@ func implements[I any](h Harness) bool {
 
 func setUp(t testing.TB, newHarness HarnessMaker) *Env {
 	t.Helper()
-	if infra.DtmStarted() {
-		t.Fatal("dtm already runs in this process: call Run or RunBenchmarks once per process " +
-			"(run benchmarks with -run '^$')")
-	}
 	var echo *os.File
 	if testing.Verbose() && os.Getenv("DTMKIT_DTM_LOGS") != "" {
 		echo = os.Stderr
@@ -111,6 +114,7 @@ func setUp(t testing.TB, newHarness HarnessMaker) *Env {
 	}
 	t.Cleanup(h.Close)
 	env.Harness = h
+	stampOnce.Do(func() { dtmgrpc.AddUnaryInterceptor(busi.StampAttempts) })
 	if err := dtmgrpc.UseDriver(h.DriverName()); err != nil {
 		t.Fatalf("use driver: %v", err)
 	}

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"reflect"
@@ -73,9 +74,12 @@ func registerSafely(d dtmdriver.Driver, target, endpoint string) (err error, pan
 }
 
 // testSecrets registers with a credential holding a unique marker, parses
-// branch URLs holding it, and runs a saga, while capturing everything the
+// branch URLs holding it, and runs a saga through branch URLs carrying it
+// (where the driver takes a credential), while capturing everything the
 // process writes to stdout and stderr and everything dtm logs: the marker
-// appears in none of it, nor in any error.
+// appears in none of it, nor in any error. dtm logs every request it gets,
+// branch URLs included, so its log is checked as a dtm server that redacts
+// its log lines writes it (infra.Logs redacts with kit.Redact).
 func testSecrets(t *testing.T, e *Env) {
 	st := e.Harness.(SecretTargeter)
 	marker := fmt.Sprintf("Mk%dSecret", time.Now().UnixNano())
@@ -84,11 +88,19 @@ func testSecrets(t *testing.T, e *Env) {
 		t.Fatalf("capture output: %v", err)
 	}
 	e.Logs.SetDebug(true)
-	var errs []string
-	func() {
-		defer func() { e.Logs.SetDebug(false) }()
+	var errs, sagaURLs []string
+	var output string
+	setUpErr := func() error {
+		// deferred, so that a t.Fatal on the way restores stdout and stderr
+		defer func() {
+			e.Logs.SetDebug(false)
+			output = capture()
+		}()
 		d := dtmdriver.GetDriver()
-		target, endpoint := st.SecretTarget(marker)
+		target, endpoint, err := st.SecretTarget(marker)
+		if err != nil {
+			return fmt.Errorf("SecretTarget: %w", err)
+		}
 		if err, p := registerSafely(d, target, endpoint); p != nil {
 			errs = append(errs, fmt.Sprint(p))
 		} else if err != nil {
@@ -103,11 +115,37 @@ func testSecrets(t *testing.T, e *Env) {
 				errs = append(errs, err.Error())
 			}
 		}
+		url, served := Prefix(e.URL), e.Service+"-1"
+		if ss, ok := e.Harness.(SecretServicer); ok {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			served = "secret-1"
+			if url, err = ss.SecretService(ctx, marker, e.Bank.Register(served)); err != nil {
+				return fmt.Errorf("SecretService: %w", err)
+			}
+		}
 		from, to := e.User(), e.User()
-		gids := e.SubmitSagas(t, Prefix(e.URL), 1, 1, from, to)
+		gids := e.SubmitSagas(t, url, 1, 1, from, to)
 		e.ExpectAllSucceed(t, gids, 30*time.Second)
+		sagaURLs = e.Dtm.BranchURLs(gids[0])
+		for _, c := range e.Bank.Calls(gids[0]) {
+			if c.Instance != served {
+				return fmt.Errorf("the saga's branch %s was served by %s, want %s", c.BranchID, c.Instance, served)
+			}
+		}
+		return nil
 	}()
-	output := capture()
+	if setUpErr != nil {
+		t.Fatal(setUpErr)
+	}
+	if _, ok := e.Harness.(SecretServicer); ok {
+		// the credential went through dtm: it stored the branch URLs with it
+		if n := strings.Count(strings.Join(sagaURLs, " "), marker); n == 0 {
+			t.Errorf("the saga's branch URLs %q do not hold the marker", sagaURLs)
+		}
+	} else {
+		t.Logf("%T takes no credential in branch URLs: the saga ran through plain ones", e.Harness)
+	}
 	for _, msg := range errs {
 		if strings.Contains(msg, marker) {
 			t.Errorf("an error shows the secret: %s", msg)

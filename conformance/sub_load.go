@@ -41,7 +41,7 @@ func Prefix(prefix string) URLFunc { return func(m string) string { return prefi
 func (e *Env) SubmitSagas(t testing.TB, url URLFunc, n, workers int, from, to int64) []string {
 	t.Helper()
 	gids := e.gids("load", n)
-	if err := e.runSagas(gids, []URLFunc{url}, workers, from, to, false); err != nil {
+	if err := e.runSagas(gids, sagaLoad{urls: []URLFunc{url}, workers: workers, from: from, to: to}); err != nil {
 		t.Fatal(err)
 	}
 	return gids
@@ -55,25 +55,37 @@ func (e *Env) gids(prefix string, n int) []string {
 	return gids
 }
 
-// runSagas runs a two-branch saga per gid, workers at a time, saga i with
-// branch URLs from urls[i%len(urls)]. With wait, each Submit returns only
-// once dtm has finished the saga (WaitResult). It gives up after 2 minutes.
-func (e *Env) runSagas(gids []string, urls []URLFunc, workers int, from, to int64, wait bool) error {
+// sagaLoad is what runSagas runs: two-branch sagas moving 1 from one user to
+// another, workers at a time, saga i with branch URLs from urls[i%len(urls)].
+type sagaLoad struct {
+	urls     []URLFunc
+	workers  int
+	from, to int64
+	// wait makes each Submit return only once dtm has finished the saga
+	// (WaitResult).
+	wait bool
+	// ongoing is how many deliveries of each saga's second branch the
+	// service answers "ongoing" before it proceeds (busi.Req.Ongoing).
+	ongoing int
+}
+
+// runSagas runs a saga per gid as l says. It gives up after 2 minutes.
+func (e *Env) runSagas(gids []string, l sagaLoad) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	jobs := make(chan int)
 	errs := make(chan error, len(gids))
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 0; w < l.workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				url := urls[i%len(urls)]
+				url := l.urls[i%len(l.urls)]
 				saga := dtmgrpc.NewSagaGrpc(e.DtmURL, gids[i]).
-					Add(url(busi.TransOut), url(busi.TransOutRevert), busi.Req{UserID: from, Amount: 1}.Proto()).
-					Add(url(busi.TransIn), url(busi.TransInRevert), busi.Req{UserID: to, Amount: 1}.Proto())
-				saga.WaitResult = wait
+					Add(url(busi.TransOut), url(busi.TransOutRevert), busi.Req{UserID: l.from, Amount: 1}.Proto()).
+					Add(url(busi.TransIn), url(busi.TransInRevert), busi.Req{UserID: l.to, Amount: 1, Ongoing: l.ongoing}.Proto())
+				saga.WaitResult = l.wait
 				errs <- saga.Submit()
 			}
 		}()

@@ -8,14 +8,23 @@ import (
 
 // Call is one delivery of a branch call to an instance.
 type Call struct {
-	Instance  string
-	Method    string
-	Gid       string
-	BranchID  string
-	Op        string
-	UserID    int64
-	Amount    int64
-	Effective bool // false when the barrier skipped it (duplicate, hanging, null compensation)
+	Instance string
+	Method   string
+	Gid      string
+	BranchID string
+	Op       string
+	UserID   int64
+	Amount   int64
+	// Attempt is the ID StampAttempts gave the client call that made this
+	// delivery; "" for a call that went through no stamping client.
+	Attempt string
+	// Answer is what the service answered: OK, Failure, Ongoing or
+	// Unanswered.
+	Answer string
+	// Effective is whether the delivery changed a balance: false when the
+	// barrier skipped it (a redelivery, a hanging action, a null
+	// compensation) or it was not answered OK before proceeding.
+	Effective bool
 	Time      time.Time
 }
 
@@ -25,68 +34,94 @@ type Bank struct {
 	balances map[int64]int64
 	// branches maps gid/branch to its barrier state.
 	branches map[string]*branchState
-	calls    []Call
+	// delivered counts the deliveries of each gid/branch/op, for Req.Ongoing.
+	delivered map[string]int
+	calls     []Call
 	// instances summarises calls per instance.
 	instances map[string]*InstanceStats
+	// crashes are the crashes CrashOn arranged, by instance.
+	crashes map[string]*crash
 }
 
 type branchState struct {
 	acted, undone, confirmed bool
-	sign                     int64 // of the action, to undo it
-	actionAmount             int64
 }
 
 // NewBank returns an empty bank; balances start at 0 and may go negative.
 func NewBank() *Bank {
-	return &Bank{balances: map[int64]int64{}, branches: map[string]*branchState{}, instances: map[string]*InstanceStats{}}
+	return &Bank{balances: map[int64]int64{}, branches: map[string]*branchState{},
+		delivered: map[string]int{}, instances: map[string]*InstanceStats{}, crashes: map[string]*crash{}}
 }
 
-// apply runs method for req under the barrier and records the call. It
-// reports whether the call changed anything.
-func (b *Bank) apply(instance, method string, req Req, gid, branchID, op string) bool {
-	eff := effects[method]
+// deliver records one delivery of c (its Instance, Method, Gid, BranchID,
+// Op, UserID, Amount and Attempt set) and decides what the service answers:
+// it applies the call under the barrier unless req asks for a failure or
+// for an Ongoing answer first, or the instance has crashed. The crash, if
+// this delivery is the one CrashOn waits for, is returned for the caller to
+// carry out.
+func (b *Bank) deliver(c Call, req Req) (Call, *crash) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	key := gid + "/" + branchID
-	st := b.branches[key]
+	c.Time = time.Now()
+	n := b.delivered[c.Gid+"/"+c.BranchID+"/"+c.Op] + 1
+	b.delivered[c.Gid+"/"+c.BranchID+"/"+c.Op] = n
+	cr := b.crashes[c.Instance]
+	switch {
+	case cr != nil && cr.happened:
+		// handlers still running when the instance died apply nothing
+		c.Answer = Unanswered
+	case effects[c.Method].kind == kindAction && req.Result == Failure:
+		c.Answer = Failure
+	case effects[c.Method].kind == kindAction && n <= req.Ongoing:
+		c.Answer = Ongoing
+	default:
+		c.Answer, c.Effective = OK, b.apply(c.Method, req, c.Gid+"/"+c.BranchID)
+	}
+	b.appendCall(c)
+	if cr != nil && !cr.happened && b.instances[c.Instance].Calls >= cr.after {
+		// the instance dies having applied the call, before answering
+		cr.happened, cr.at = true, c
+		c.Answer = Unanswered
+		b.calls[len(b.calls)-1].Answer = Unanswered
+		return c, cr
+	}
+	return c, nil
+}
+
+// apply runs method for req under the barrier of branch and reports whether
+// it changed anything; the caller holds b.mu.
+func (b *Bank) apply(method string, req Req, branch string) bool {
+	eff := effects[method]
+	st := b.branches[branch]
 	if st == nil {
 		st = &branchState{}
-		b.branches[key] = st
+		b.branches[branch] = st
 	}
-	effective := false
 	switch eff.kind {
 	case kindAction:
-		// skip a duplicate, and an action arriving after its undo (hanging)
+		// skip a redelivery, and an action arriving after its undo (hanging)
 		if !st.acted && !st.undone {
-			st.acted, effective = true, true
+			st.acted = true
 			b.balances[req.UserID] += eff.sign * req.Amount
+			return true
 		}
 	case kindUndo:
 		// an undo before any action is a null compensation: remember it
 		if !st.undone && !st.confirmed {
 			st.undone = true
 			if st.acted {
-				effective = true
 				b.balances[req.UserID] += eff.sign * req.Amount
+				return true
 			}
 		}
 	case kindConfirm:
 		if st.acted && !st.confirmed && !st.undone {
-			st.confirmed, effective = true, true
+			st.confirmed = true
 			b.balances[req.UserID] += eff.sign * req.Amount
+			return true
 		}
 	}
-	b.appendCall(Call{Instance: instance, Method: method, Gid: gid, BranchID: branchID, Op: op,
-		UserID: req.UserID, Amount: req.Amount, Effective: effective, Time: time.Now()})
-	return effective
-}
-
-// record notes a call that failed before reaching the barrier.
-func (b *Bank) record(c Call) {
-	c.Time = time.Now()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.appendCall(c)
+	return false
 }
 
 // Balance returns user's balance.
@@ -94,17 +129,6 @@ func (b *Bank) Balance(user int64) int64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.balances[user]
-}
-
-// Total returns the sum of all balances.
-func (b *Bank) Total() int64 {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var t int64
-	for _, v := range b.balances {
-		t += v
-	}
-	return t
 }
 
 // Calls returns the calls of gid in the order they arrived; every call when

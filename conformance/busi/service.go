@@ -56,16 +56,19 @@ func (b *Bank) serve(ctx context.Context, instance, method string, in *structpb.
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	tb := dtmgimp.TransBaseFromGrpc(ctx)
-	if effects[method].kind == kindAction && req.Result != "" {
-		b.record(Call{Instance: instance, Method: method, Gid: tb.Gid, BranchID: tb.BranchID, Op: tb.Op,
-			UserID: req.UserID, Amount: req.Amount})
-		switch req.Result {
-		case Failure:
-			return nil, status.Error(codes.Aborted, "busi: injected failure")
-		case Ongoing:
-			return nil, status.Error(codes.FailedPrecondition, "busi: injected ongoing")
-		}
+	c, cr := b.deliver(Call{Instance: instance, Method: method, Gid: tb.Gid, BranchID: tb.BranchID, Op: tb.Op,
+		UserID: req.UserID, Amount: req.Amount, Attempt: attemptOf(ctx)}, req)
+	if cr != nil {
+		cr.carryOut()
 	}
-	b.apply(instance, method, req, tb.Gid, tb.BranchID, tb.Op)
-	return &emptypb.Empty{}, nil
+	switch c.Answer {
+	case OK:
+		return &emptypb.Empty{}, nil
+	case Failure:
+		return nil, status.Error(codes.Aborted, "busi: injected failure")
+	case Ongoing:
+		return nil, status.Error(codes.FailedPrecondition, "busi: injected ongoing")
+	default: // the instance has crashed: this answer reaches no one
+		return nil, status.Error(codes.Unavailable, "busi: crashed")
+	}
 }

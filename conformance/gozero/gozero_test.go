@@ -8,7 +8,12 @@ import (
 	"testing"
 
 	"github.com/dtmkit/drivers/conformance"
+	"github.com/dtmkit/drivers/conformance/infra"
 )
+
+// TestMain gives the tests a TMPDIR of their own, removes dtm's data when
+// they end and fails the run if they left anything else there.
+func TestMain(m *testing.M) { infra.Main(m) }
 
 // TestConformance runs the suite, then the go-zero driver's own subtests on
 // the same dtm, etcd and bank. CloseRemovesDtmKey comes last: dtm cannot be

@@ -141,6 +141,12 @@ func (h *harness) Close() {
 	if secure != nil {
 		waitNoLeasedKeys(secure.client)
 	}
+	if secrets != nil {
+		if c, err := secrets.Client(); err == nil {
+			waitNoLeasedKeys(c)
+			_ = c.Close()
+		}
+	}
 	proc.Shutdown()
 	for _, s := range servers {
 		s.wait(10 * time.Second)

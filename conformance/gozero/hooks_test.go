@@ -1,12 +1,14 @@
 package gozero_test
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/infra"
 	"github.com/zeromicro/go-zero/core/discov"
+	"google.golang.org/grpc"
 )
 
 // The optional conformance hooks this harness implements.
@@ -15,6 +17,7 @@ var (
 	_ conformance.MemberKiller      = (*harness)(nil)
 	_ conformance.BadTargeter       = (*harness)(nil)
 	_ conformance.SecretTargeter    = (*harness)(nil)
+	_ conformance.SecretServicer    = (*harness)(nil)
 	_ conformance.Crasher           = (*instance)(nil)
 	_ conformance.Deregisterer      = (*instance)(nil)
 )
@@ -63,20 +66,58 @@ func (h *harness) BadTargets() []conformance.BadTarget {
 // marker, so the registration succeeds and the password travels through
 // every step: go-zero's account registry, its etcd client, keep-alive, and
 // the driver's Close.
-func (h *harness) SecretTarget(marker string) (target, endpoint string) {
+func (h *harness) SecretTarget(marker string) (target, endpoint string, err error) {
+	e, err := h.secretsEtcd(marker)
+	if err != nil {
+		return "", "", err
+	}
+	return "etcd://" + e.Hosts() + "/dtm-secret?user=root&pass=" + secretPassword(marker), h.dtmAddress(), nil
+}
+
+// SecretService starts a zrpc server registered, as go-zero services with
+// Etcd.User and Etcd.Pass register, on the etcd whose root password holds
+// marker, and returns branch URLs in the BuildTarget form with that
+// password in the query.
+func (h *harness) SecretService(ctx context.Context, marker string, register func(*grpc.Server)) (conformance.URLFunc, error) {
+	e, err := h.secretsEtcd(marker)
+	if err != nil {
+		return nil, err
+	}
+	client, err := e.Client()
+	if err != nil {
+		return nil, err
+	}
+	defer client.Close()
+	const key = "secret.rpc"
+	conf := discov.EtcdConf{Hosts: e.HostList(), Key: key, User: "root", Pass: secretPassword(marker)}
+	if _, err := h.startRegisteredZrpc(ctx, client, conf, register); err != nil {
+		return nil, err
+	}
+	prefix := "etcd:///" + e.Hosts() + "?key=" + key + "&user=root&pass=" + secretPassword(marker)
+	return conformance.Prefix(prefix), nil
+}
+
+func secretPassword(marker string) string { return "pw-" + marker }
+
+// secretsEtcd starts, once, the etcd with auth whose root password holds
+// marker.
+func (h *harness) secretsEtcd(marker string) (*infra.Etcd, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	pass := "pw-" + marker
 	if h.secrets == nil {
-		e, err := infra.StartEtcd(infra.EtcdOptions{RootPassword: pass})
+		e, err := infra.StartEtcd(infra.EtcdOptions{RootPassword: secretPassword(marker)})
 		if err != nil {
-			// nothing listens there: the registration fails, and its
-			// error must not show the marker either
-			return fmt.Sprintf("etcd://127.0.0.1:1/dtm-secret?user=root&pass=%s", pass), h.dtmAddr
+			return nil, fmt.Errorf("start etcd with auth for the secret target: %w", err)
 		}
 		h.secrets = e
 	}
-	return "etcd://" + h.secrets.Hosts() + "/dtm-secret?user=root&pass=" + pass, h.dtmAddr
+	return h.secrets, nil
+}
+
+func (h *harness) dtmAddress() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.dtmAddr
 }
 
 // Crash stops serving at once, connections and listener, as a dying process

@@ -6,12 +6,12 @@ import (
 	"net"
 	"os"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/dtm-labs/dtm/dtmsvr"
 	"github.com/dtm-labs/dtm/dtmsvr/config"
 	"github.com/dtm-labs/dtm/dtmsvr/storage/registry"
+	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtm-labs/logger"
 )
 
@@ -25,7 +25,8 @@ type DtmOptions struct {
 	// RetryInterval is dtm's base retry interval in seconds; 0 means 1, so
 	// tests of failures do not wait dtm's default 10 s.
 	RetryInterval int64
-	// Dir holds dtm.bolt; "" means a new temporary directory.
+	// Dir holds dtm.bolt; "" means a new temporary directory, which
+	// RemoveDtmData removes (Main does, when the tests end).
 	Dir string
 }
 
@@ -38,10 +39,11 @@ type Dtm struct {
 }
 
 var (
-	dtmCalled  atomic.Bool
 	dtmOnce    sync.Once
 	dtmRunning *Dtm
 	dtmErr     error
+	// dtmOwnDir is the data directory StartDtm created, for RemoveDtmData.
+	dtmOwnDir string
 )
 
 // dtmEnv are the environment variables that would override the harness'
@@ -54,19 +56,56 @@ var dtmEnv = []string{
 }
 
 // StartDtm starts dtm v1.19.0 in this process with a boltdb store. dtm has
-// no shutdown and keeps its configuration in globals, so a process can run
-// one dtm: a second call returns the first one's result, or an error if its
-// options differ in driver.
+// no shutdown and keeps its configuration in globals, so a process runs one
+// dtm: a later call (a second test run in the process, go test -count=2)
+// gets the same dtm, registered again as its options say, as dtm registers
+// itself at start-up, since that run has a registry of its own. It fails if
+// the driver differs.
 //
 // dtm registers itself through the driver while starting, and exits the
 // process if that fails, as the real server does.
 func StartDtm(o DtmOptions) (*Dtm, error) {
-	dtmCalled.Store(true)
-	dtmOnce.Do(func() { dtmRunning, dtmErr = startDtm(o) })
-	if dtmErr == nil && config.Config.MicroService.Driver != o.Driver {
+	first := false
+	dtmOnce.Do(func() { first = true; dtmRunning, dtmErr = startDtm(o) })
+	if first || dtmErr != nil {
+		return dtmRunning, dtmErr
+	}
+	if config.Config.MicroService.Driver != o.Driver {
 		return nil, fmt.Errorf("dtm already runs with driver %q in this process", config.Config.MicroService.Driver)
 	}
-	return dtmRunning, dtmErr
+	if err := reregisterDtm(o); err != nil {
+		return nil, err
+	}
+	return dtmRunning, nil
+}
+
+// reregisterDtm does what dtm does at start-up for the dtm already running:
+// use the driver, register through it.
+func reregisterDtm(o DtmOptions) error {
+	if o.Registration == nil {
+		return errors.New("DtmOptions.Registration is required")
+	}
+	ms := &config.Config.MicroService
+	ms.Target, ms.EndPoint = o.Registration(dtmRunning.GrpcAddr)
+	if err := dtmdriver.Use(o.Driver); err != nil {
+		return fmt.Errorf("dtm: use driver %s: %w", o.Driver, err)
+	}
+	if err := dtmdriver.GetDriver().RegisterService(ms.Target, ms.EndPoint); err != nil {
+		return fmt.Errorf("dtm: register again through %s: %w", o.Driver, err)
+	}
+	return nil
+}
+
+// RemoveDtmData removes the data directory StartDtm created, if any. dtm
+// keeps its store open until the process ends, so call it last (Main does).
+func RemoveDtmData() error {
+	if dtmOwnDir == "" {
+		return nil
+	}
+	if err := os.RemoveAll(dtmOwnDir); err != nil {
+		return fmt.Errorf("remove dtm data dir: %w", err)
+	}
+	return nil
 }
 
 func startDtm(o DtmOptions) (*Dtm, error) {
@@ -89,6 +128,7 @@ func startDtm(o DtmOptions) (*Dtm, error) {
 		if d.Dir, err = os.MkdirTemp("", "dtmkit-dtm-"); err != nil {
 			return nil, fmt.Errorf("dtm data dir: %w", err)
 		}
+		dtmOwnDir = d.Dir
 	}
 	config.MustLoadConfig("")
 	c := &config.Config
@@ -135,6 +175,3 @@ func canDial(addr string) bool {
 	}
 	return err == nil
 }
-
-// DtmStarted reports whether StartDtm has been called in this process.
-func DtmStarted() bool { return dtmCalled.Load() }

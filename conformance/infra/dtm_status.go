@@ -11,3 +11,12 @@ func (d *Dtm) TransStatus(gid string) string {
 	}
 	return t.Status
 }
+
+// BranchURLs returns the URLs dtm stored for the branches of gid.
+func (d *Dtm) BranchURLs(gid string) []string {
+	var urls []string
+	for _, b := range registry.GetStore().FindBranches(gid) {
+		urls = append(urls, b.URL)
+	}
+	return urls
+}

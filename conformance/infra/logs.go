@@ -7,10 +7,13 @@ import (
 	"sync"
 
 	"github.com/dtm-labs/logger"
+	"github.com/dtmkit/drivers/kit"
 )
 
 // Logs captures everything dtm logs (dtm's logger is global), keeps it for
-// inspection, and echoes it to an optional writer.
+// inspection, and echoes it to an optional writer. dtm logs every request
+// it serves, branch URLs and their credentials included, so Logs redacts
+// dtm's lines with kit.Redact as a dtm server must before they reach a log.
 type Logs struct {
 	mu    sync.Mutex
 	buf   strings.Builder
@@ -33,8 +36,8 @@ func (l *Logs) String() string {
 	return l.buf.String()
 }
 
-// Write records p; it lets other loggers (go-zero, kratos, polaris) share the
-// capture.
+// Write records p as it is, unredacted; it lets other loggers (go-zero,
+// kratos, polaris) share the capture.
 func (l *Logs) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -46,7 +49,7 @@ func (l *Logs) Write(p []byte) (int, error) {
 }
 
 func (l *Logs) logf(level, format string, args []any) {
-	_, _ = fmt.Fprintf(l, "dtm %s %s\n", level, fmt.Sprintf(format, args...))
+	_, _ = fmt.Fprintf(l, "dtm %s %s\n", level, kit.Redact(fmt.Sprintf(format, args...)))
 }
 
 // Debugf implements dtm's logger.Logger.

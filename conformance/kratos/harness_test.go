@@ -33,6 +33,7 @@ type harness struct {
 	mu        sync.Mutex
 	instances []*instance
 	closers   []func()
+	secrets   *infra.Etcd // started by SecretTarget
 }
 
 // onClose adds f to what Close runs.

@@ -1,9 +1,13 @@
 package kratos_test
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"github.com/dtmkit/drivers/conformance"
+	"github.com/dtmkit/drivers/conformance/infra"
+	"google.golang.org/grpc"
 )
 
 // The conformance suite's optional hooks: kratos' etcd registry supports
@@ -13,6 +17,7 @@ var (
 	_ conformance.MemberKiller      = (*harness)(nil)
 	_ conformance.BadTargeter       = (*harness)(nil)
 	_ conformance.SecretTargeter    = (*harness)(nil)
+	_ conformance.SecretServicer    = (*harness)(nil)
 	_ conformance.Crasher           = (*instance)(nil)
 	_ conformance.Deregisterer      = (*instance)(nil)
 )
@@ -50,12 +55,56 @@ func (h *harness) BadTargets() []conformance.BadTarget {
 	}
 }
 
-// SecretTarget is dtm's target on the etcd with auth, with marker as a
-// wrong password: registration fails, and must say so without it.
-func (h *harness) SecretTarget(marker string) (target, endpoint string) {
-	s, err := h.startSecureEtcd()
-	if err != nil { // the plain etcd ignores credentials: registration succeeds
-		return "discovery://" + h.etcd.Hosts() + "/dtmsecret?user=root&pass=" + marker, "127.0.0.1:1"
+// SecretTarget registers dtm on an etcd of its own whose root password
+// holds marker, so the registration succeeds and the password travels
+// through the driver's etcd client, keep-alive and Close.
+func (h *harness) SecretTarget(marker string) (target, endpoint string, err error) {
+	e, err := h.secretsEtcd(marker)
+	if err != nil {
+		return "", "", err
 	}
-	return "discovery://" + s.Hosts() + "/" + dtmService + "?" + s.query("root", marker), "127.0.0.1:1"
+	return "discovery://" + e.Hosts() + "/" + dtmService + "?user=root&pass=" + secretPassword(marker), "127.0.0.1:1", nil
+}
+
+// SecretService starts a kratos instance registered on that etcd and
+// returns branch URLs with the password in the query after the method, as
+// dtm's documentation writes a query.
+func (h *harness) SecretService(ctx context.Context, marker string, register func(*grpc.Server)) (conformance.URLFunc, error) {
+	e, err := h.secretsEtcd(marker)
+	if err != nil {
+		return nil, err
+	}
+	client, err := e.Client()
+	if err != nil {
+		return nil, err
+	}
+	h.onClose(func() { _ = client.Close() })
+	const service = "secretbusi"
+	inst, err := startKratosInstance(ctx, client, service, register)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	h.instances = append(h.instances, inst)
+	h.mu.Unlock()
+	prefix, query := "discovery://"+e.Hosts()+"/"+service, "?user=root&pass="+secretPassword(marker)
+	return func(m string) string { return prefix + m + query }, nil
+}
+
+func secretPassword(marker string) string { return "pw-" + marker }
+
+// secretsEtcd starts, once, the etcd with auth whose root password holds
+// marker; the harness' Close stops it.
+func (h *harness) secretsEtcd(marker string) (*infra.Etcd, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.secrets == nil {
+		e, err := infra.StartEtcd(infra.EtcdOptions{RootPassword: secretPassword(marker)})
+		if err != nil {
+			return nil, fmt.Errorf("start etcd with auth for the secret target: %w", err)
+		}
+		h.secrets = e
+		h.closers = append(h.closers, e.Close)
+	}
+	return h.secrets, nil
 }

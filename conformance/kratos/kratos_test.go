@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dtmkit/drivers/conformance"
+	"github.com/dtmkit/drivers/conformance/infra"
 )
 
 func TestMain(m *testing.M) {
@@ -16,7 +17,8 @@ func TestMain(m *testing.M) {
 		// a child started by testClientOnlyProcess: a dtm client, nothing else
 		os.Exit(runClientOnly())
 	}
-	os.Exit(m.Run())
+	// a TMPDIR of its own, dtm's data removed at the end, nothing else left
+	infra.Main(m)
 }
 
 // TestConformance runs the suite, then the kratos driver's own subtests on

@@ -62,6 +62,6 @@ func (h *harness) BadTargets() []conformance.BadTarget {
 
 // SecretTarget registers a service of its own with a token holding marker;
 // the server does not check tokens (client auth is off), so it succeeds.
-func (h *harness) SecretTarget(marker string) (target, endpoint string) {
-	return "polaris://secretsvc?namespace=default&token=" + marker, "127.0.0.1:9"
+func (h *harness) SecretTarget(marker string) (target, endpoint string, err error) {
+	return "polaris://secretsvc?namespace=default&token=" + marker, "127.0.0.1:9", nil
 }

@@ -12,7 +12,12 @@ import (
 	"testing"
 
 	"github.com/dtmkit/drivers/conformance"
+	"github.com/dtmkit/drivers/conformance/infra"
 )
+
+// TestMain gives the tests a TMPDIR of their own, removes dtm's data when
+// they end and fails the run if they left anything else there.
+func TestMain(m *testing.M) { infra.Main(m) }
 
 func TestConformance(t *testing.T) {
 	conformance.RunWith(t, newHarness, func(t *testing.T, env *conformance.Env) {

@@ -13,9 +13,14 @@ import (
 
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
+	"github.com/dtmkit/drivers/conformance/infra"
 	protocol1 "github.com/dtmkit/drivers/driver-protocol1"
 	"google.golang.org/grpc"
 )
+
+// TestMain gives the tests a TMPDIR of their own, removes dtm's data when
+// they end and fails the run if they left anything else there.
+func TestMain(m *testing.M) { infra.Main(m) }
 
 func TestConformance(t *testing.T) {
 	conformance.Run(t, newHarness)
@@ -129,8 +134,8 @@ func (h *harness) BadTargets() []conformance.BadTarget {
 
 // SecretTarget puts the marker where a password would go: protocol1 takes
 // none, so registration fails, and the error must not show it.
-func (h *harness) SecretTarget(marker string) (target, endpoint string) {
-	return "protocol1://root:" + marker + "@127.0.0.1:1", "127.0.0.1:1"
+func (h *harness) SecretTarget(marker string) (target, endpoint string, err error) {
+	return "protocol1://root:" + marker + "@127.0.0.1:1", "127.0.0.1:1", nil
 }
 
 func (i *instance) Stop() {

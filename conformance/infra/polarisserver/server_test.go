@@ -9,7 +9,12 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/dtmkit/drivers/conformance/infra"
 )
+
+// TestMain fails the run if the tests leave anything in TMPDIR.
+func TestMain(m *testing.M) { infra.Main(m) }
 
 func TestStartRestartClose(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
