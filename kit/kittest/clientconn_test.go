@@ -2,6 +2,7 @@ package kittest
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,4 +29,23 @@ func TestClientConnRecordsAndWakes(t *testing.T) {
 	if c.Await(10*time.Millisecond, func() bool { return false }) {
 		t.Error("Await reported a condition that never held")
 	}
+}
+
+func TestStacks(t *testing.T) {
+	stop := make(chan struct{})
+	started := make(chan struct{})
+	go parkForStacks(started, stop)
+	<-started
+	if s := Stacks("kittest.parkForStacks"); !strings.Contains(s, "parkForStacks") {
+		t.Errorf("Stacks did not find the parked goroutine:\n%s", s)
+	}
+	if s := Stacks("kittest.TestStacks"); s != "" {
+		t.Errorf("Stacks listed the caller's own goroutine, or one it created:\n%s", s)
+	}
+	close(stop)
+}
+
+func parkForStacks(started, stop chan struct{}) {
+	close(started)
+	<-stop
 }
