@@ -3,14 +3,15 @@ package kratosdriver
 import (
 	"context"
 	"fmt"
-	"go.uber.org/zap"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/dtmkit/drivers/kit"
 	etcdregistry "github.com/go-kratos/kratos/contrib/registry/etcd/v2"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // dialTimeout bounds connecting and authenticating to etcd.
@@ -30,9 +31,11 @@ type cluster struct {
 	regMu sync.Mutex
 }
 
-// clusterFor returns the cached cluster of t, connecting on first use and
-// waiting, until ctx is done, for a connection another caller started. A
-// failed connection is forgotten, so the next call tries again.
+// clusterFor returns the cached cluster of t, connecting on first use, and
+// waits until it is connected or ctx is done. The connection is made in a
+// goroutine of the session, so a caller whose ctx ends (a resolver being
+// closed) returns at once; the session's end stops it. A failed connection
+// is forgotten, so the next call tries again.
 func (s *session) clusterFor(ctx context.Context, t kit.EtcdTarget) (*cluster, error) {
 	key := t.ClusterKey()
 	s.d.mu.Lock()
@@ -44,19 +47,21 @@ func (s *session) clusterFor(ctx context.Context, t kit.EtcdTarget) (*cluster, e
 	if !found {
 		c = &cluster{hosts: strings.Join(t.Hosts, ","), ready: make(chan struct{})}
 		s.clusters[key] = c
+		s.goroutines.Add(1)
+		go func() {
+			defer s.goroutines.Done()
+			c.connect(s.ctx, t)
+			if c.err != nil {
+				s.d.mu.Lock()
+				if s.clusters[key] == c {
+					delete(s.clusters, key)
+				}
+				s.d.mu.Unlock()
+			}
+		}()
 	}
 	s.d.mu.Unlock()
 
-	if !found {
-		c.connect(s.ctx, t)
-		if c.err != nil {
-			s.d.mu.Lock()
-			if s.clusters[key] == c {
-				delete(s.clusters, key)
-			}
-			s.d.mu.Unlock()
-		}
-	}
 	select {
 	case <-c.ready:
 		return c, c.err

@@ -21,12 +21,14 @@ import (
 	"sync/atomic"
 
 	"github.com/dtm-labs/dtmdriver"
-	"github.com/dtmkit/drivers/kit"
 	"github.com/go-kratos/kratos/v2/transport/grpc/resolver/direct"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
-// Name is the name the driver registers under, as upstream's does.
+// Name is the name the driver registers under, as upstream's does. Every
+// error the driver returns starts with it.
 const Name = "dtm-driver-kratos"
 
 // The URL schemes this driver resolves, and the one it also accepts as a
@@ -38,7 +40,12 @@ const (
 )
 
 // Driver implements dtmdriver.Driver (dtm ≥ v1.15) and kit.LegacyDriver
-// (older dtm). The zero value is ready to use; Close releases what it holds.
+// (older dtm). The zero value is ready to use.
+//
+// All its state lives here, in a session started on first use: etcd
+// clients, registrations, resolvers and a WaitGroup of every goroutine the
+// session starts. Close ends the session and returns once those goroutines
+// have ended; the next use starts a new session.
 type Driver struct {
 	mu sync.Mutex
 	// s holds the etcd clients, registrations and resolvers; Close ends it
@@ -58,7 +65,8 @@ var (
 	_ kit.LegacyDriver = (*Driver)(nil)
 )
 
-// init registers the driver, so a blank import is all dtm needs.
+// init registers the driver, so a blank import is all dtm needs. This Driver
+// is the one dtmdriver.Use selects, in dtm and in clients.
 func init() {
 	dtmdriver.Register(&Driver{})
 }

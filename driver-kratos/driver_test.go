@@ -1,11 +1,13 @@
 package kratosdriver
 
 import (
-	"github.com/dtmkit/drivers/kit/kittest"
 	"strings"
 	"testing"
 
 	"github.com/dtm-labs/dtmdriver"
+	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 func TestRegisteredUnderUpstreamName(t *testing.T) {
@@ -103,6 +105,21 @@ func TestRegisterGrpcServiceRejects(t *testing.T) {
 			t.Errorf("RegisterGrpcService(%q, %q) = %v, want %q without the secret", c.target, c.endpoint, err, c.want)
 		}
 	}
+}
+
+// TestErrorsNameTheDriver checks that every error leaving the driver says
+// which driver it comes from.
+func TestErrorsNameTheDriver(t *testing.T) {
+	d := &Driver{}
+	defer d.Close()
+	_, _, parseErr := d.ParseServerMethod("consul://h:8500/svc/pkg.Svc/M")
+	_, buildErr := (&discoveryBuilder{d: d}).Build(target(t, "discovery:///helloworld"), &kittest.ClientConn{}, resolver.BuildOptions{})
+	kittest.ExpectDriverErrors(t, Name, map[string]error{
+		"ParseServerMethod":             parseErr,
+		"RegisterGrpcService(target)":   d.RegisterGrpcService("polaris://h:1/dtm", "a:1"),
+		"RegisterGrpcService(endpoint)": d.RegisterGrpcService("etcd://h:1/dtm", "a"),
+		"Build":                         buildErr,
+	})
 }
 
 func TestInstanceEndpoints(t *testing.T) {

@@ -12,7 +12,8 @@ import (
 // a map lookup. It rejects every server the resolvers would refuse, since
 // dtm panics when a dial fails.
 func (d *Driver) ParseServerMethod(uri string) (server, method string, err error) {
-	return d.parsed.Parse(uri, d.parseServerMethod)
+	server, method, err = d.parsed.Parse(uri, d.parseServerMethod)
+	return server, method, kit.DriverError(Name, err)
 }
 
 // parseServerMethod is ParseServerMethod without the cache: the common forms
@@ -57,13 +58,9 @@ func (d *Driver) checkDiscovery(uri string, u kit.BranchURL) error {
 		_, err := parseEtcdTarget(uri, u.Server, DiscoveryScheme)
 		return err
 	}
-	for rest, more := u.Authority, true; more; {
-		var h string
-		h, rest, more = strings.Cut(rest, ",")
-		if err := kit.ValidateHostPort(h); err != nil {
-			return kit.NewURLError(uri, "the authority of discovery:// must be the etcd hosts, "+
-				"or empty for the registry dtm registered in (discovery:///<service>)", err)
-		}
+	if err := kit.ValidateHostList(u.Authority); err != nil {
+		return kit.NewURLError(uri, "the authority of discovery:// must be the etcd hosts, "+
+			"or empty for the registry dtm registered in (discovery:///<service>)", err)
 	}
 	return nil
 }
@@ -77,12 +74,8 @@ func checkDirect(uri string, u kit.BranchURL) error {
 	if u.Endpoint == "" {
 		return kit.NewURLError(uri, "direct:///<host:port,...> puts the addresses in the path", nil)
 	}
-	for rest, more := u.Endpoint, true; more; {
-		var h string
-		h, rest, more = strings.Cut(rest, ",")
-		if err := kit.ValidateHostPort(h); err != nil {
-			return kit.NewURLError(uri, "bad address", err)
-		}
+	if err := kit.ValidateHostList(u.Endpoint); err != nil {
+		return kit.NewURLError(uri, "bad address", err)
 	}
 	return nil
 }

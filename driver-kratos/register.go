@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dtmkit/drivers/kit"
 	"github.com/go-kratos/kratos/v2/registry"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // registerTimeout bounds RegisterGrpcService and each deregistration.
@@ -35,6 +36,11 @@ func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	if target == "" {
 		return nil
 	}
+	return kit.DriverError(Name, d.register(target, endpoint))
+}
+
+// register implements RegisterGrpcService for a non-empty target.
+func (d *Driver) register(target, endpoint string) error {
 	t, err := parseEtcdTarget(target, target, EtcdScheme, DiscoveryScheme)
 	if err != nil {
 		return err

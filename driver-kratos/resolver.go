@@ -6,9 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dtmkit/drivers/kit"
 	"github.com/go-kratos/kratos/v2/registry"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // Retry delays after a failed watch: etcd down, wrong credentials.
@@ -25,18 +26,24 @@ var stallTimeout = dialTimeout
 // discoveryBuilder resolves discovery:// targets through kratos' etcd
 // registry. Unlike kratos' own discovery builder, Build does not wait for
 // etcd: dtm panics when a dial fails, so only a malformed target is an error,
-// and an unreachable etcd is reported to the connection and retried.
+// and an unreachable etcd is reported to the connection and retried. grpc's
+// registry is process-wide: the builder points at the Driver that
+// registered it, whose session holds the clients and resolvers.
 type discoveryBuilder struct{ d *Driver }
 
+// Scheme returns DiscoveryScheme.
 func (*discoveryBuilder) Scheme() string { return DiscoveryScheme }
 
+// Build starts a resolver in the driver's session; its errors name the
+// driver.
 func (b *discoveryBuilder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
 	s := b.d.session()
 	find, service, err := s.locate(target)
 	if err != nil {
-		return nil, err
+		return nil, kit.DriverError(Name, err)
 	}
-	return s.startResolver(find, service, cc)
+	r, err := s.startResolver(find, service, cc)
+	return r, kit.DriverError(Name, err)
 }
 
 // locate parses a discovery target into the way to reach its cluster and the
@@ -80,10 +87,11 @@ func (s *session) startResolver(find func(context.Context) (*cluster, error), se
 		return nil, errClosed
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	r := &watchResolver{cc: cc, service: service, cancel: cancel}
-	s.resolvers.Add(1)
+	r := &watchResolver{cc: cc, service: service, cancel: cancel, done: make(chan struct{})}
+	s.goroutines.Add(1)
 	go func() {
-		defer s.resolvers.Done()
+		defer s.goroutines.Done()
+		defer close(r.done)
 		r.run(ctx, find)
 	}()
 	return r, nil
@@ -94,13 +102,19 @@ type watchResolver struct {
 	cc      resolver.ClientConn
 	service string
 	cancel  context.CancelFunc
+	done    chan struct{} // closed when run returns
 }
 
 // ResolveNow does nothing: the etcd watch reports every change.
 func (*watchResolver) ResolveNow(resolver.ResolveNowOptions) {}
 
-// Close stops the watch; the goroutine ends as soon as etcd calls return.
-func (r *watchResolver) Close() { r.cancel() }
+// Close stops the watch and waits for the resolver's goroutine, which
+// returns as soon as its etcd calls see the cancellation: it never waits
+// for a connection to etcd, which the session makes.
+func (r *watchResolver) Close() {
+	r.cancel()
+	<-r.done
+}
 
 // run watches until ctx is done, retrying with backoff after failures.
 func (r *watchResolver) run(ctx context.Context, find func(context.Context) (*cluster, error)) {

@@ -4,38 +4,14 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-kratos/kratos/v2/registry"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
-
-// errConn records what a resolver reports.
-type errConn struct {
-	resolver.ClientConn
-	mu     sync.Mutex
-	errs   []error
-	states []resolver.State
-}
-
-func (c *errConn) ReportError(err error) { c.mu.Lock(); c.errs = append(c.errs, err); c.mu.Unlock() }
-func (c *errConn) UpdateState(s resolver.State) error {
-	c.mu.Lock()
-	c.states = append(c.states, s)
-	c.mu.Unlock()
-	return nil
-}
-
-func (c *errConn) firstError() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.errs) == 0 {
-		return nil
-	}
-	return c.errs[0]
-}
 
 func target(t *testing.T, raw string) resolver.Target {
 	t.Helper()
@@ -58,7 +34,7 @@ func TestBuildRejects(t *testing.T) {
 		"discovery://root:hunter2@h:2379/svc?tls=no": "not a boolean",
 	}
 	for in, want := range cases {
-		_, err := b.Build(target(t, in), &errConn{}, resolver.BuildOptions{})
+		_, err := b.Build(target(t, in), &kittest.ClientConn{}, resolver.BuildOptions{})
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("Build(%q) = %v, want %q without the secret", in, err, want)
 		}
@@ -79,7 +55,7 @@ func TestBuildDoesNotWaitForEtcd(t *testing.T) {
 	lis.Close() // nothing listens there now
 
 	d := &Driver{}
-	cc := &errConn{}
+	cc := &kittest.ClientConn{}
 	start := time.Now()
 	r, err := (&discoveryBuilder{d: d}).Build(target(t, "discovery://"+addr+"/helloworld"), cc, resolver.BuildOptions{})
 	if err != nil {
@@ -88,11 +64,10 @@ func TestBuildDoesNotWaitForEtcd(t *testing.T) {
 	if time.Since(start) > time.Second {
 		t.Fatalf("Build took %v", time.Since(start))
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for cc.firstError() == nil && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	if !cc.Await(5*time.Second, func() bool { return len(cc.Errors()) > 0 }) {
+		t.Fatal("no error reported within 5 s")
 	}
-	if err := cc.firstError(); err == nil || !strings.Contains(err.Error(), `"helloworld"`) {
+	if err := cc.Errors()[0]; !strings.Contains(err.Error(), `"helloworld"`) {
 		t.Fatalf("reported %v, want an error naming the service", err)
 	}
 	r.Close()
@@ -124,13 +99,75 @@ func TestGrpcAddresses(t *testing.T) {
 }
 
 func TestUpdateWithoutInstancesReports(t *testing.T) {
-	cc := &errConn{}
+	cc := &kittest.ClientConn{}
 	r := &watchResolver{cc: cc, service: "helloworld"}
 	r.update(nil)
-	if len(cc.states) != 1 || len(cc.states[0].Addresses) != 0 {
-		t.Fatalf("states %+v, want one empty state", cc.states)
+	if s := cc.States(); len(s) != 1 || len(s[0].Addresses) != 0 {
+		t.Fatalf("states %+v, want one empty state", s)
 	}
-	if err := cc.firstError(); err == nil || !strings.Contains(err.Error(), "no instance") {
-		t.Fatalf("reported %v", err)
+	if errs := cc.Errors(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "no instance") {
+		t.Fatalf("reported %v", errs)
+	}
+}
+
+// TestResolverCloseWaits closes a resolver while it waits for an etcd that
+// accepts connections and never answers (its credentials make the client
+// authenticate while connecting): Close returns promptly, and only once the
+// resolver's goroutine has ended, as grpc expects of a resolver. The
+// connection attempt belongs to the driver, whose Close ends it.
+func TestResolverCloseWaits(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	accepted := make(chan net.Conn, 16)
+	go func() {
+		for {
+			c, err := lis.Accept()
+			if err != nil {
+				close(accepted)
+				return
+			}
+			accepted <- c
+		}
+	}()
+	defer func() {
+		lis.Close()
+		for c := range accepted {
+			c.Close()
+		}
+	}()
+
+	d := &Driver{}
+	r, err := (&discoveryBuilder{d: d}).Build(target(t, "discovery://root:pw@"+lis.Addr().String()+"/helloworld"),
+		&kittest.ClientConn{}, resolver.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first net.Conn
+	select {
+	case first = <-accepted: // the resolver is connecting
+		defer first.Close()
+	case <-time.After(5 * time.Second):
+		t.Fatal("the resolver did not connect to etcd")
+	}
+	start := time.Now()
+	r.Close()
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("resolver Close took %v: it waited for the connection to etcd", took)
+	}
+	if s := kittest.Stacks("driver-kratos.(*watchResolver).run"); s != "" {
+		t.Errorf("resolver Close returned while its goroutine still runs:\n%s", s)
+	}
+	start = time.Now()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("driver Close took %v: it did not stop the connection to etcd", took)
+	}
+	if s := kittest.Stacks("driver-kratos.(*cluster).connect"); s != "" {
+		t.Errorf("driver Close returned while a connection to etcd is still being made:\n%s", s)
 	}
 }

@@ -24,8 +24,10 @@ type session struct {
 	registered []registration
 	// closed is set when Close starts; nothing is added afterwards.
 	closed bool
-	// resolvers counts the resolver goroutines, so Close can wait for them.
-	resolvers sync.WaitGroup
+	// goroutines counts every goroutine the session started (resolvers,
+	// connections to etcd), so Close can wait for them. Add is called with
+	// the driver's mutex held and closed false.
+	goroutines sync.WaitGroup
 }
 
 func newSession(d *Driver) *session {
@@ -34,8 +36,10 @@ func newSession(d *Driver) *session {
 }
 
 // Close deregisters every instance RegisterGrpcService published, stops the
-// resolvers and closes the etcd clients. Connections dialled through the
-// driver keep their last addresses. The driver can be used again afterwards.
+// resolvers and connections in progress, waits for every goroutine the
+// session started, and closes the etcd clients (kratos' heartbeats end with
+// their context). Connections dialled through the driver keep their last
+// addresses. The driver can be used again afterwards.
 func (d *Driver) Close() error {
 	d.mu.Lock()
 	s := d.s
@@ -55,8 +59,8 @@ func (d *Driver) Close() error {
 	for _, r := range registered {
 		errs = append(errs, r.deregister())
 	}
-	s.cancel() // stops heartbeats and resolvers
-	s.resolvers.Wait()
+	s.cancel() // stops heartbeats, resolvers and connecting
+	s.goroutines.Wait()
 	for _, c := range clusters {
 		c.close()
 	}

@@ -3,7 +3,6 @@ package kratosdriver
 import (
 	"errors"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/dtmkit/drivers/kit"
@@ -44,14 +43,9 @@ func parseEtcdTarget(input, raw string, schemes ...string) (kit.EtcdTarget, erro
 		return t, kit.NewURLError(input, "want "+strings.Join(schemes, ":// or ")+"://<etcd hosts>/<service>", nil)
 	}
 	if len(t.Query) > 0 {
-		names := make([]string, 0, len(t.Query))
-		for n := range t.Query {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		// an unknown name may be a misspelt password: quote no value
 		quoted, _, _ := strings.Cut(input, "?")
-		return t, kit.NewURLError(quoted+"?"+kit.Redacted, "unknown parameter "+strings.Join(names, ", ")+
+		return t, kit.NewURLError(quoted+"?"+kit.Redacted, "unknown parameter "+kit.QueryNames(t.Query)+
 			" (values not shown); want "+targetParams, nil)
 	}
 	return t, nil

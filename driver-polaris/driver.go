@@ -9,33 +9,55 @@
 // driver, then select it with dtmdriver.Use(polaris.Name) in clients or
 // MicroService.Driver: dtm-driver-polaris in dtm's conf.yml.
 //
-// The driver holds one polaris-go SDK context per process, created on first
-// use against the addresses chosen by Configure, POLARIS_ADDRESSES,
-// ./polaris.yaml or 127.0.0.1:8091, in that order.
+// The driver holds one polaris-go SDK context, created on first use against
+// the addresses chosen by Configure, POLARIS_ADDRESSES, ./polaris.yaml or
+// 127.0.0.1:8091, in that order.
 package polaris
 
 import (
+	"sync"
+
 	"github.com/dtm-labs/dtmdriver"
-	"github.com/dtmkit/drivers/kit"
+	"github.com/polarismesh/polaris-go/api"
 	"google.golang.org/grpc/resolver"
 
+	"github.com/dtmkit/drivers/kit"
 	// before polaris-go's protobuf files register: see the package doc
 	_ "github.com/dtmkit/drivers/driver-polaris/internal/protoconflict"
 )
 
-// Name is the name the driver registers under, as upstream's does.
+// Name is the name the driver registers under, as upstream's does. Every
+// error the driver returns starts with it.
 const Name = "dtm-driver-polaris"
 
-// Scheme is the URL scheme this driver resolves.
-const Scheme = "polaris"
+// errPrefix starts the driver's own error texts.
+const errPrefix = Name + ": "
+
+// PolarisScheme is the URL scheme this driver resolves.
+const PolarisScheme = "polaris"
 
 // DefaultNamespace is the namespace of URLs and targets that name none.
 const DefaultNamespace = "default"
 
 // Driver implements dtmdriver.Driver (dtm ≥ v1.15) and kit.LegacyDriver
-// (older dtm). Its state (the SDK context, dtm's registration) is
-// process-wide, so every Driver value behaves the same.
-type Driver struct{}
+// (older dtm). The zero value is ready to use.
+//
+// All its state lives here: the SDK context, created on first use, the
+// instances RegisterGrpcService registered, the resolvers and their
+// goroutines, and the parse cache. Close deregisters, stops the resolvers
+// and waits for them, then destroys the context; the next use creates a new
+// one.
+type Driver struct {
+	mu        sync.Mutex
+	opts      Options
+	sdk       api.SDKContext
+	regs      []*registration
+	resolvers map[*polarisResolver]struct{}
+
+	// parsed caches ParseServerMethod's successes; the rules they passed
+	// depend on no state, so Close keeps it.
+	parsed kit.ParseCache
+}
 
 // Both generations of the driver interface are satisfied.
 var (
@@ -43,9 +65,13 @@ var (
 	_ kit.LegacyDriver = (*Driver)(nil)
 )
 
+// registered is the Driver init registers with dtmdriver, the one
+// dtmdriver.Use selects and the package-level Configure and SDKContext act on.
+var registered = &Driver{}
+
 // init registers the driver, so a blank import is all dtm needs.
 func init() {
-	dtmdriver.Register(&Driver{})
+	dtmdriver.Register(registered)
 }
 
 // GetName returns Name.
@@ -55,8 +81,8 @@ func (*Driver) GetName() string { return Name }
 // branch servers with no balancer option, so the resolver's state carries
 // the driver's weighted round-robin policy. It connects to nothing: the SDK
 // context is created when the first polaris:// target is dialled.
-func (*Driver) RegisterGrpcResolver() {
-	resolver.Register(kit.WithServiceConfig(builder{}, weightedConfig))
+func (d *Driver) RegisterGrpcResolver() {
+	resolver.Register(kit.WithServiceConfig(builder{d: d}, weightedConfig))
 }
 
 // RegisterGrpcService registers endpoint ("host:port") in Polaris as an
@@ -65,29 +91,11 @@ func (*Driver) RegisterGrpcResolver() {
 // with polaris-go heartbeating every ttl seconds (default 5). dtm calls it
 // once at start-up with MicroService.Target and EndPoint and exits on an
 // error. An empty target is a no-op.
-func (*Driver) RegisterGrpcService(target, endpoint string) error {
+func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	if target == "" {
 		return nil
 	}
-	return registerService(target, endpoint)
-}
-
-// ParseServerMethod splits a branch URL into the server dtm dials and the
-// method it invokes: "polaris://busi/pkg.Busi/M?namespace=ns" gives
-// "polaris://busi?namespace=ns" and "/pkg.Busi/M". A plain
-// "host:port/pkg.Busi/M" splits as with dtm's default driver. dtm calls it on
-// every branch call, so repeated URLs are answered from a cache without
-// allocating. It rejects what the resolver could not resolve, naming the
-// accepted forms, since dtm panics on a dial error.
-func (*Driver) ParseServerMethod(uri string) (server, method string, err error) {
-	return parseServerMethod(uri)
-}
-
-// Close deregisters what RegisterGrpcService registered and destroys the
-// SDK context. Connections resolved through it stop receiving updates; a
-// later use creates a new context.
-func (*Driver) Close() error {
-	return shared.close()
+	return kit.DriverError(Name, d.register(target, endpoint))
 }
 
 // RegisterAddrResolver is the dtmdriver v0.0.6 name of RegisterGrpcResolver.

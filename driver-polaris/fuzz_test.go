@@ -26,7 +26,7 @@ func FuzzParseServerMethod(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		server, method, err := splitBranchURL(in)
+		server, method, err := parseServerMethod(in)
 		kittest.CheckParse(t, in, server, method, err)
 		if err != nil || !strings.Contains(server, "://") {
 			return

@@ -13,7 +13,7 @@ import (
 func installLoggers(dir string) error {
 	if dir != "" {
 		if err := api.ConfigLoggers(dir, api.InfoLog); err != nil {
-			return fmt.Errorf("polaris: log directory %s: %w", dir, err)
+			return fmt.Errorf(errPrefix+"log directory %s: %w", dir, err)
 		}
 		return nil
 	}

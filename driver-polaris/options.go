@@ -50,18 +50,28 @@ const DefaultAddress = "127.0.0.1:8091"
 const defaultResolverRefresh = 10 * time.Second
 
 // ErrConfigured is returned by Configure once the SDK context exists.
-var ErrConfigured = errors.New("polaris: the SDK context already exists; call Configure before the driver's first use, or Close first")
+var ErrConfigured = errors.New(errPrefix + "the SDK context already exists; call Configure before the driver's first use, or Close first")
 
-// Configure sets the options of the SDK context, which is created on first
-// use (RegisterService, or dialling a polaris:// target). It fails with
-// ErrConfigured once the context exists, or on a malformed address.
-func Configure(o Options) error {
+// Configure sets the options of the registered Driver's SDK context (the
+// Driver dtmdriver.Use selects): see Driver.Configure.
+func Configure(o Options) error { return registered.Configure(o) }
+
+// Configure sets the options of the driver's SDK context, which is created
+// on first use (RegisterService, or dialling a polaris:// target). It fails
+// with ErrConfigured once the context exists, or on a malformed address.
+func (d *Driver) Configure(o Options) error {
 	for _, a := range o.Addresses {
 		if err := kit.ValidateHostPort(a); err != nil {
-			return fmt.Errorf("polaris: Options.Addresses: %w", err)
+			return fmt.Errorf(errPrefix+"Options.Addresses: %w", err)
 		}
 	}
-	return shared.configure(o)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.sdk != nil {
+		return ErrConfigured
+	}
+	d.opts = o
+	return nil
 }
 
 // envAddresses returns the addresses from the environment and the variable
@@ -79,7 +89,7 @@ func envAddresses() ([]string, string, error) {
 				continue
 			}
 			if err := kit.ValidateHostPort(a); err != nil {
-				return nil, name, fmt.Errorf("polaris: $%s: %w", name, err)
+				return nil, name, fmt.Errorf(errPrefix+"$%s: %w", name, err)
 			}
 			addrs = append(addrs, a)
 		}

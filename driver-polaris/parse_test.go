@@ -1,7 +1,6 @@
 package polaris
 
 import (
-	"github.com/dtmkit/drivers/kit/kittest"
 	"net/url"
 	"reflect"
 	"strings"
@@ -9,6 +8,8 @@ import (
 
 	"github.com/dtm-labs/dtmdriver"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 const m = "/busi.Busi/TransIn"
@@ -113,16 +114,38 @@ func TestBuildRejectsBadTargets(t *testing.T) {
 		if err != nil {
 			t.Fatalf("url.Parse(%q): %v", in, err)
 		}
-		_, err = builder{}.Build(resolver.Target{URL: *u}, nil, resolver.BuildOptions{})
+		_, err = builder{d: &Driver{}}.Build(resolver.Target{URL: *u}, nil, resolver.BuildOptions{})
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("Build(%q) = %v; want an error saying %q without the secret", in, err, want)
 		}
 	}
 }
 
+// TestErrorsNameTheDriver checks that every error leaving the driver says
+// which driver it comes from, before any SDK context exists.
+func TestErrorsNameTheDriver(t *testing.T) {
+	d := &Driver{}
+	_, _, parseErr := d.ParseServerMethod("etcd://h:2379/key" + m)
+	u, err := url.Parse("polaris://busi?x=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, buildErr := builder{d: d}.Build(resolver.Target{URL: *u}, &kittest.ClientConn{}, resolver.BuildOptions{})
+	kittest.ExpectDriverErrors(t, Name, map[string]error{
+		"ParseServerMethod":             parseErr,
+		"RegisterGrpcService(target)":   d.RegisterGrpcService("etcd://h:2379/dtm", "a:1"),
+		"RegisterGrpcService(endpoint)": d.RegisterGrpcService("polaris://dtm", "a"),
+		"Build":                         buildErr,
+		"Configure":                     Configure(Options{Addresses: []string{"nohost"}}),
+	})
+	if d.current() != nil {
+		t.Fatal("a rejected target created the SDK context")
+	}
+}
+
 // BenchmarkParseServerMethod measures the first parse of each polaris form
-// ("cold") and dtm's steady state (a URL already seen) against dtm's
-// default split.
+// ("cold", parseServerMethod: no cache) and dtm's steady state (a URL
+// already seen) against dtm's default split.
 func BenchmarkParseServerMethod(b *testing.B) {
 	d := &Driver{}
 	kittest.BenchmarkForms(b, []kittest.Form{

@@ -8,8 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dtmkit/drivers/kit"
 	"github.com/polarismesh/polaris-go/api"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // registerForms is quoted in errors about RegisterService's target.
@@ -33,7 +34,7 @@ type registration struct {
 
 // parseRegistration reads RegisterService's target and endpoint.
 func parseRegistration(target, endpoint string) (*registration, error) {
-	rest, ok := cutPrefixFold(target, Scheme+"://")
+	rest, ok := cutPrefixFold(target, PolarisScheme+"://")
 	if !ok {
 		return nil, kit.NewURLError(target, registerForms, nil)
 	}
@@ -90,13 +91,13 @@ func parseRegistration(target, endpoint string) (*registration, error) {
 	return r, nil
 }
 
-// registerService implements RegisterGrpcService for a non-empty target.
-func registerService(target, endpoint string) error {
+// register implements RegisterGrpcService for a non-empty target.
+func (d *Driver) register(target, endpoint string) error {
 	r, err := parseRegistration(target, endpoint)
 	if err != nil {
 		return err
 	}
-	ctx, err := shared.get()
+	ctx, err := d.SDKContext()
 	if err != nil {
 		return err
 	}
@@ -112,7 +113,7 @@ func registerService(target, endpoint string) error {
 	if _, err := api.NewProviderAPIByContext(ctx).RegisterInstance(req); err != nil {
 		return r.errorf("register", err)
 	}
-	shared.addRegistration(r)
+	d.addRegistration(r)
 	return nil
 }
 
@@ -135,7 +136,7 @@ func (r *registration) errorf(op string, err error) error {
 	if r.token != "" {
 		text = strings.ReplaceAll(text, r.token, kit.Redacted)
 	}
-	return fmt.Errorf("polaris: %s %s as an instance of %s in namespace %s: %w",
+	return fmt.Errorf(errPrefix+"%s %s as an instance of %s in namespace %s: %w",
 		op, net.JoinHostPort(r.host, strconv.Itoa(r.port)), r.service, r.namespace, errors.New(text))
 }
 

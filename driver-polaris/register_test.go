@@ -48,13 +48,13 @@ func TestRegisterServiceEmptyTargetIsNoop(t *testing.T) {
 	if err := d.RegisterService("", ""); err != nil {
 		t.Fatal(err)
 	}
-	if shared.current() != nil {
+	if d.current() != nil {
 		t.Fatal("an empty target created the SDK context")
 	}
 }
 
 func TestRegistrationsAreKeptOncePerInstance(t *testing.T) {
-	h := &sdkHolder{}
+	h := &Driver{}
 	a, _ := parseRegistration("polaris://dtm?namespace=prod", "10.0.0.1:1")
 	b, _ := parseRegistration("polaris://dtm?namespace=prod&ttl=3", "10.0.0.1:1")
 	c, _ := parseRegistration("polaris://dtm?namespace=prod", "10.0.0.2:1")

@@ -10,26 +10,32 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dtmkit/drivers/kit"
 	"github.com/polarismesh/polaris-go/api"
 	"github.com/polarismesh/polaris-go/pkg/model"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
-// builder builds resolvers for polaris:// targets.
-type builder struct{}
+// builder builds resolvers for polaris:// targets. grpc's registry is
+// process-wide: the builder points at the Driver that registered it, whose
+// SDK context its resolvers read and whose Close stops them.
+type builder struct{ d *Driver }
 
-func (builder) Scheme() string { return Scheme }
+// Scheme returns PolarisScheme.
+func (builder) Scheme() string { return PolarisScheme }
 
 // Build checks the target, makes sure the SDK context exists and starts a
-// resolver. The first resolution happens in the resolver's goroutine.
-func (builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
+// resolver. The first resolution happens in the resolver's goroutine. Its
+// errors name the driver.
+func (b builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
 	t, err := targetFromURL(&target.URL)
 	if err != nil {
-		return nil, err
+		return nil, kit.DriverError(Name, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &polarisResolver{
+		d:      b.d,
 		target: t,
 		cc:     cc,
 		poked:  make(chan struct{}, 1),
@@ -37,9 +43,9 @@ func (builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.
 		cancel: cancel,
 		done:   make(chan struct{}),
 	}
-	if err := shared.startResolver(r); err != nil {
+	if err := b.d.startResolver(r); err != nil {
 		cancel()
-		return nil, err
+		return nil, kit.DriverError(Name, err)
 	}
 	return r, nil
 }
@@ -61,6 +67,7 @@ func targetFromURL(u *url.URL) (serviceTarget, error) {
 // polaris-go's cache when polaris-go notifies a change, when grpc asks, and
 // every refresh interval as a safety net.
 type polarisResolver struct {
+	d       *Driver
 	target  serviceTarget
 	cc      resolver.ClientConn
 	refresh time.Duration // set by startResolver
@@ -99,7 +106,7 @@ func (r *polarisResolver) poke() {
 
 func (r *polarisResolver) run() {
 	defer close(r.done)
-	defer shared.resolverDone(r)
+	defer r.d.resolverDone(r)
 	defer r.unwatch()
 	var backoff time.Duration
 	for {
@@ -135,7 +142,7 @@ const (
 // resolve reads the instances and reports them if they changed. It reports
 // false when it reported an error instead.
 func (r *polarisResolver) resolve() bool {
-	sdk := shared.current()
+	sdk := r.d.current()
 	if sdk == nil || sdk.IsDestroyed() {
 		// Close is stopping this resolver; the connection keeps the
 		// addresses it has.
@@ -159,7 +166,7 @@ func (r *polarisResolver) resolve() bool {
 		}
 	}
 	r.sent = false
-	r.cc.ReportError(fmt.Errorf("polaris: instances of %s in namespace %s: %w", r.target.Service, r.target.Namespace, err))
+	r.cc.ReportError(fmt.Errorf(errPrefix+"instances of %s in namespace %s: %w", r.target.Service, r.target.Namespace, err))
 	return false
 }
 
@@ -186,7 +193,7 @@ func (r *polarisResolver) report(addrs []resolver.Address) {
 	if len(addrs) == 0 {
 		// The balancer rejects an empty state, but has dropped the old
 		// instances; say why calls fail, and wait for a change.
-		r.cc.ReportError(fmt.Errorf("polaris: no healthy instance of %s in namespace %s", r.target.Service, r.target.Namespace))
+		r.cc.ReportError(fmt.Errorf(errPrefix+"no healthy instance of %s in namespace %s", r.target.Service, r.target.Namespace))
 		err = nil
 	}
 	if err == nil {

@@ -8,24 +8,9 @@ import (
 	"github.com/polarismesh/polaris-go/pkg/model"
 	"google.golang.org/grpc/balancer"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
-
-// recordingConn records what a resolver reports.
-type recordingConn struct {
-	resolver.ClientConn
-	states []resolver.State
-	errs   []error
-}
-
-func (c *recordingConn) UpdateState(s resolver.State) error {
-	c.states = append(c.states, s)
-	if len(s.Addresses) == 0 {
-		return balancer.ErrBadResolverState // as the base balancer does
-	}
-	return nil
-}
-
-func (c *recordingConn) ReportError(err error) { c.errs = append(c.errs, err) }
 
 type fakeInstance struct {
 	model.Instance
@@ -62,24 +47,25 @@ func TestUsableInstances(t *testing.T) {
 // The first state is reported even when empty, with an error that says
 // why; an unchanged state is not reported again.
 func TestReportOnlyChanges(t *testing.T) {
-	cc := &recordingConn{}
+	cc := &kittest.ClientConn{RejectEmpty: true} // as the base balancer does
 	r := &polarisResolver{target: serviceTarget{Service: "busi", Namespace: "ns-b"}, cc: cc}
 	r.report(nil)
-	if len(cc.states) != 1 || len(cc.errs) != 1 || !strings.Contains(cc.errs[0].Error(), "no healthy instance of busi in namespace ns-b") {
-		t.Fatalf("first, empty resolution: states %v, errors %v", cc.states, cc.errs)
+	if s, errs := cc.States(), cc.Errors(); len(s) != 1 || len(errs) != 1 ||
+		!strings.Contains(errs[0].Error(), "no healthy instance of busi in namespace ns-b") {
+		t.Fatalf("first, empty resolution: states %v, errors %v", s, errs)
 	}
 	r.report(nil)
 	a := []resolver.Address{withWeight(resolver.Address{Addr: "10.0.0.1:1"}, 100)}
 	r.report(a)
 	r.report(a)
-	if len(cc.states) != 2 || len(cc.states[1].Addresses) != 1 {
-		t.Fatalf("states %v; want the empty one then one address, once each", cc.states)
+	if s := cc.States(); len(s) != 2 || len(s[1].Addresses) != 1 {
+		t.Fatalf("states %v; want the empty one then one address, once each", s)
 	}
 	r.report([]resolver.Address{withWeight(resolver.Address{Addr: "10.0.0.1:1"}, 300)})
-	if len(cc.states) != 3 {
-		t.Fatalf("a weight change was not reported: %v", cc.states)
+	if s := cc.States(); len(s) != 3 {
+		t.Fatalf("a weight change was not reported: %v", s)
 	}
-	if errors.Is(cc.errs[0], balancer.ErrBadResolverState) {
+	if errors.Is(cc.Errors()[0], balancer.ErrBadResolverState) {
 		t.Fatal("reported the balancer's error instead of the resolver's")
 	}
 }

@@ -6,113 +6,102 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/polarismesh/polaris-go/api"
 	"github.com/polarismesh/polaris-go/pkg/config"
 	"github.com/polarismesh/polaris-go/pkg/model"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
-// shared is the process-wide SDK context and what was registered through it.
-var shared = &sdkHolder{}
+// SDKContext returns the registered Driver's polaris-go SDK context (the
+// Driver dtmdriver.Use selects): see Driver.SDKContext.
+func SDKContext() (api.SDKContext, error) { return registered.SDKContext() }
 
-type sdkHolder struct {
-	mu        sync.Mutex
-	opts      Options
-	ctx       api.SDKContext
-	regs      []*registration
-	resolvers map[*polarisResolver]struct{}
+// SDKContext returns the driver's polaris-go SDK context, creating it on
+// first use with the Configure options. Embedders can build their own
+// ProviderAPI or ConsumerAPI on it rather than start a second context;
+// Close destroys it.
+func (d *Driver) SDKContext() (api.SDKContext, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sdkLocked()
 }
 
-func (h *sdkHolder) configure(o Options) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.ctx != nil {
-		return ErrConfigured
+func (d *Driver) sdkLocked() (api.SDKContext, error) {
+	if d.sdk != nil {
+		return d.sdk, nil
 	}
-	h.opts = o
-	return nil
-}
-
-// get returns the SDK context, creating it on first use.
-func (h *sdkHolder) get() (api.SDKContext, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.getLocked()
-}
-
-func (h *sdkHolder) getLocked() (api.SDKContext, error) {
-	if h.ctx != nil {
-		return h.ctx, nil
-	}
-	ctx, err := newSDKContext(h.opts)
+	sdk, err := newSDKContext(d.opts)
 	if err != nil {
 		return nil, err
 	}
-	h.ctx = ctx
-	return ctx, nil
+	d.sdk = sdk
+	return sdk, nil
 }
 
-// startResolver makes sure the SDK context exists and starts r, which
-// close stops.
-func (h *sdkHolder) startResolver(r *polarisResolver) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if _, err := h.getLocked(); err != nil {
+// startResolver makes sure the SDK context exists and starts r's
+// goroutine, which Close stops and waits for.
+func (d *Driver) startResolver(r *polarisResolver) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, err := d.sdkLocked(); err != nil {
 		return err
 	}
-	if h.resolvers == nil {
-		h.resolvers = make(map[*polarisResolver]struct{})
+	if d.resolvers == nil {
+		d.resolvers = make(map[*polarisResolver]struct{})
 	}
-	h.resolvers[r] = struct{}{}
-	r.refresh = h.resolverRefreshLocked()
+	d.resolvers[r] = struct{}{}
+	r.refresh = d.resolverRefreshLocked()
 	go r.run()
 	return nil
 }
 
-// addRegistration remembers r for close, once per instance: polaris-go
+// addRegistration remembers r for Close, once per instance: polaris-go
 // too keeps one heartbeat per namespace, service and address.
-func (h *sdkHolder) addRegistration(r *registration) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for _, old := range h.regs {
+func (d *Driver) addRegistration(r *registration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, old := range d.regs {
 		if old.namespace == r.namespace && old.service == r.service && old.host == r.host && old.port == r.port {
 			return
 		}
 	}
-	h.regs = append(h.regs, r)
+	d.regs = append(d.regs, r)
 }
 
 // resolverDone forgets a resolver whose goroutine ended.
-func (h *sdkHolder) resolverDone(r *polarisResolver) {
-	h.mu.Lock()
-	delete(h.resolvers, r)
-	h.mu.Unlock()
+func (d *Driver) resolverDone(r *polarisResolver) {
+	d.mu.Lock()
+	delete(d.resolvers, r)
+	d.mu.Unlock()
 }
 
 // current returns the SDK context if one exists, without creating one.
-func (h *sdkHolder) current() api.SDKContext {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.ctx
+func (d *Driver) current() api.SDKContext {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sdk
 }
 
-func (h *sdkHolder) resolverRefreshLocked() time.Duration {
-	if h.opts.ResolverRefresh > 0 {
-		return h.opts.ResolverRefresh
+func (d *Driver) resolverRefreshLocked() time.Duration {
+	if d.opts.ResolverRefresh > 0 {
+		return d.opts.ResolverRefresh
 	}
 	return defaultResolverRefresh
 }
 
-// close deregisters every registration, stops the resolvers (their
-// connections keep the addresses they last had) and destroys the context.
+// Close deregisters what RegisterGrpcService registered, stops the
+// resolvers and waits for their goroutines (their connections keep the
+// addresses they last had), then destroys the SDK context, which ends
+// polaris-go's heartbeats and pollers. A later use creates a new context.
 // Concurrent calls find nothing left to do.
-func (h *sdkHolder) close() error {
-	h.mu.Lock()
-	ctx, regs, resolvers := h.ctx, h.regs, h.resolvers
-	h.ctx, h.regs, h.resolvers = nil, nil, nil
-	h.mu.Unlock()
+func (d *Driver) Close() error {
+	d.mu.Lock()
+	ctx, regs, resolvers := d.sdk, d.regs, d.resolvers
+	d.sdk, d.regs, d.resolvers = nil, nil, nil
+	d.mu.Unlock()
 	var errs []error
 	if ctx != nil {
 		provider := api.NewProviderAPIByContext(ctx)
@@ -131,7 +120,7 @@ func (h *sdkHolder) close() error {
 	if ctx != nil {
 		ctx.Destroy()
 	}
-	return errors.Join(errs...)
+	return kit.DriverError(Name, errors.Join(errs...))
 }
 
 // newSDKContext creates a polaris-go SDK context for o: quiet, with its
@@ -146,7 +135,7 @@ func newSDKContext(o Options) (api.SDKContext, error) {
 	}
 	ctx, err := api.InitContextByConfig(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("polaris: create SDK context for %v: %w",
+		return nil, fmt.Errorf(errPrefix+"create SDK context for %v: %w",
 			cfg.GetGlobal().GetServerConnector().GetAddresses(), err)
 	}
 	return ctx, nil
@@ -162,7 +151,7 @@ func buildConfig(o Options) (config.Configuration, error) {
 	if fromFile {
 		var err error
 		if cfg, err = config.LoadConfigurationByFile(config.DefaultConfigFile); err != nil {
-			return nil, fmt.Errorf("polaris: read %s: %w", config.DefaultConfigFile, err)
+			return nil, fmt.Errorf(errPrefix+"read %s: %w", config.DefaultConfigFile, err)
 		}
 	} else {
 		cfg = config.NewDefaultConfiguration(nil)
@@ -219,9 +208,3 @@ func userName() string {
 	}
 	return fmt.Sprint(os.Getuid())
 }
-
-// SDKContext returns the driver's process-wide polaris-go SDK context,
-// creating it on first use with the Configure options. Embedders can build
-// their own ProviderAPI or ConsumerAPI on it rather than start a second
-// context; Driver.Close destroys it.
-func SDKContext() (api.SDKContext, error) { return shared.get() }

@@ -9,19 +9,34 @@ package protocol1
 
 import (
 	"github.com/dtm-labs/dtmdriver"
-	"github.com/dtmkit/drivers/kit"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
-// Name is the name the driver registers under, as upstream's does.
+// Name is the name the driver registers under, as upstream's does. Every
+// error the driver returns starts with it.
 const Name = "dtm-driver-protocol1"
 
-// Scheme is the URL scheme this driver resolves.
-const Scheme = "protocol1"
+// Protocol1Scheme is the URL scheme this driver resolves.
+const Protocol1Scheme = "protocol1"
 
 // Driver implements dtmdriver.Driver (dtm ≥ v1.15) and kit.LegacyDriver
-// (older dtm). It holds no state: protocol1 lists its addresses in the URL.
-type Driver struct{}
+// (older dtm). The zero value is ready to use.
+//
+// Every driver here has one lifecycle shape. Its state lives in Driver,
+// never in package variables: init registers one Driver with dtmdriver, and
+// the resolver builders it gives grpc's process-wide registry point back at
+// the Driver that registered them. Clients and registrations start on first
+// use. Close releases them and returns only once every goroutine the driver
+// started has ended. protocol1 lists its addresses in the URL, so its only
+// state is the parse cache and it starts no goroutine; driver-kratos shows
+// the whole shape (etcd clients, registrations, watchers and a WaitGroup).
+type Driver struct {
+	// parsed caches ParseServerMethod's successes. The rules they passed
+	// never change, so Close keeps it.
+	parsed kit.ParseCache
+}
 
 // Both generations of the driver interface are satisfied.
 var (
@@ -29,7 +44,8 @@ var (
 	_ kit.LegacyDriver = (*Driver)(nil)
 )
 
-// init registers the driver, so a blank import is all dtm needs.
+// init registers the driver, so a blank import is all dtm needs. This Driver
+// is the one dtmdriver.Use selects, in dtm and in clients.
 func init() {
 	dtmdriver.Register(&Driver{})
 }
@@ -40,7 +56,8 @@ func (*Driver) GetName() string { return Name }
 // RegisterGrpcResolver registers the protocol1 resolver with grpc. dtmdriver.Use
 // calls it (as RegisterAddrResolver) in dtm and in every client, before any
 // protocol1 URL is dialled. kit.WithRoundRobin gives the connections a
-// round_robin policy, since dtm dials with none.
+// round_robin policy, since dtm dials with none. A builder that needs the
+// driver's state holds the *Driver; protocol1's needs none.
 func (*Driver) RegisterGrpcResolver() {
 	resolver.Register(kit.WithRoundRobin(builder{}))
 }
@@ -54,10 +71,10 @@ func (*Driver) RegisterGrpcService(target, endpoint string) error {
 		return nil
 	}
 	if _, err := parseTarget(target); err != nil {
-		return err
+		return kit.DriverError(Name, err)
 	}
 	if err := kit.ValidateHostPort(endpoint); err != nil {
-		return kit.NewURLError(endpoint, "EndPoint must be host:port", err)
+		return kit.DriverError(Name, kit.NewURLError(endpoint, "EndPoint must be host:port", err))
 	}
 	return nil
 }
@@ -67,13 +84,12 @@ func (*Driver) RegisterGrpcService(target, endpoint string) error {
 // transactions name, so a validated split is cached: after the first call it
 // is a map lookup. It rejects a URL whose server dtm could not dial (dtm
 // panics on a dial error), naming the accepted forms.
-func (*Driver) ParseServerMethod(uri string) (server, method string, err error) {
-	return parsed.Parse(uri, parseServerMethod)
+func (d *Driver) ParseServerMethod(uri string) (server, method string, err error) {
+	server, method, err = d.parsed.Parse(uri, parseServerMethod)
+	return server, method, kit.DriverError(Name, err)
 }
 
-// parsed caches ParseServerMethod's successful results.
-var parsed kit.ParseCache
-
+// parseServerMethod is ParseServerMethod without the cache.
 func parseServerMethod(uri string) (server, method string, err error) {
 	u, err := kit.SplitBranchURL(uri)
 	if err != nil {
@@ -96,7 +112,9 @@ func (d *Driver) RegisterService(target, endpoint string) error {
 	return d.RegisterGrpcService(target, endpoint)
 }
 
-// Close releases what the driver holds. protocol1 holds nothing (a registry
-// driver would withdraw its registration and stop its watchers here), so it
-// returns nil, however often and concurrently it is called.
+// Close releases what the driver holds and waits for every goroutine it
+// started, so nothing of the driver runs once it returns. A registry driver
+// withdraws its registrations, stops its watchers and waits for them here
+// (driver-kratos: Driver.Close). protocol1 registers nothing and starts no
+// goroutine, so it returns nil, however often and concurrently it is called.
 func (*Driver) Close() error { return nil }

@@ -1,11 +1,14 @@
 package protocol1
 
 import (
-	"github.com/dtmkit/drivers/kit/kittest"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/dtm-labs/dtmdriver"
+	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 func TestRegisteredUnderUpstreamName(t *testing.T) {
@@ -56,6 +59,24 @@ func TestRegisterGrpcService(t *testing.T) {
 			t.Errorf("RegisterGrpcService(%q, %q) = %v, want %q", c.target, c.endpoint, err, c.wantErr)
 		}
 	}
+}
+
+// TestErrorsNameTheDriver checks that every error leaving the driver says
+// which driver it comes from.
+func TestErrorsNameTheDriver(t *testing.T) {
+	d := &Driver{}
+	_, _, parseErr := d.ParseServerMethod("etcd://h:2379/k/pkg.Svc/M")
+	u, err := url.Parse("protocol1://a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, buildErr := builder{}.Build(resolver.Target{URL: *u}, &kittest.ClientConn{}, resolver.BuildOptions{})
+	kittest.ExpectDriverErrors(t, Name, map[string]error{
+		"ParseServerMethod":            parseErr,
+		"RegisterGrpcService(target)":  d.RegisterGrpcService("etcd://h:2379/k", "a:1"),
+		"RegisterGrpcService(address)": d.RegisterGrpcService("protocol1://a:1", "a"),
+		"Build":                        buildErr,
+	})
 }
 
 // BenchmarkParseServerMethod measures dtm's steady state (a cached URL) and

@@ -4,18 +4,22 @@ import (
 	"strings"
 
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // builder builds resolvers for protocol1 targets. The addresses are fixed by
 // the URL, so a resolver reports them once and never changes.
 type builder struct{}
 
-func (builder) Scheme() string { return Scheme }
+// Scheme returns Protocol1Scheme.
+func (builder) Scheme() string { return Protocol1Scheme }
 
+// Build reports the target's addresses once; its errors name the driver.
 func (builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
-	hosts, err := parseTarget(Scheme + "://" + target.URL.Host)
+	hosts, err := parseTarget(Protocol1Scheme + "://" + target.URL.Host)
 	if err != nil {
-		return nil, err
+		return nil, kit.DriverError(Name, err)
 	}
 	var addrs []resolver.Address
 	for _, h := range strings.Split(hosts, ",") {

@@ -16,16 +16,12 @@ var errNotProtocol1 = errors.New(acceptedForms)
 // one comma-separated substring. Its errors do not quote target: callers wrap
 // them with the input they were given.
 func splitTarget(target string) (string, error) {
-	hosts, ok := strings.CutPrefix(target, Scheme+"://")
+	hosts, ok := strings.CutPrefix(target, Protocol1Scheme+"://")
 	if !ok || hosts == "" || strings.ContainsAny(hosts, "/?#") {
 		return "", errNotProtocol1
 	}
-	for rest, more := hosts, true; more; {
-		var h string
-		h, rest, more = strings.Cut(rest, ",")
-		if err := kit.ValidateHostPort(h); err != nil {
-			return "", err
-		}
+	if err := kit.ValidateHostList(hosts); err != nil {
+		return "", err
 	}
 	return hosts, nil
 }

@@ -1,4 +1,4 @@
-package kit
+package kit_test
 
 import (
 	"context"
@@ -14,7 +14,9 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/resolver"
 	"google.golang.org/grpc/resolver/manual"
-	"google.golang.org/grpc/serviceconfig"
+
+	"github.com/dtmkit/drivers/kit"
+	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 // TestWithRoundRobinSpreadsCalls dials through a wrapped resolver with no
@@ -41,7 +43,7 @@ func TestWithRoundRobinSpreadsCalls(t *testing.T) {
 	}
 	r := manual.NewBuilderWithScheme(fmt.Sprintf("rrtest%d", time.Now().UnixNano()))
 	r.InitialState(resolver.State{Addresses: addrs})
-	cc, err := grpc.NewClient(r.Scheme()+":///x", grpc.WithResolvers(WithRoundRobin(r)),
+	cc, err := grpc.NewClient(r.Scheme()+":///x", grpc.WithResolvers(kit.WithRoundRobin(r)),
 		grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -66,34 +68,25 @@ func TestWithRoundRobinSpreadsCalls(t *testing.T) {
 }
 
 // TestWithRoundRobinKeepsGivenConfig checks that a resolver's own service
-// config is not overridden.
+// config is not overridden, and that the round_robin one is parsed once.
 func TestWithRoundRobinKeepsGivenConfig(t *testing.T) {
-	var got resolver.State
-	cc := &recordingConn{update: func(s resolver.State) { got = s }}
-	pc := &policyConn{ClientConn: cc, config: RoundRobinConfig}
+	cc := &kittest.ClientConn{}
+	r := manual.NewBuilderWithScheme("keepconfig")
+	if _, err := kit.WithRoundRobin(r).Build(resolver.Target{}, cc, resolver.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	given := cc.ParseServiceConfig(`{"loadBalancingConfig":[{"pick_first":{}}]}`)
-	_ = pc.UpdateState(resolver.State{ServiceConfig: given})
-	if got.ServiceConfig != given {
+	r.UpdateState(resolver.State{ServiceConfig: given})
+	r.UpdateState(resolver.State{})
+	r.UpdateState(resolver.State{})
+	states, parsed := cc.States(), cc.Configs()
+	if len(states) != 3 || states[0].ServiceConfig != given {
 		t.Fatal("the resolver's own service config was replaced")
 	}
-	_ = pc.UpdateState(resolver.State{})
-	if got.ServiceConfig == nil || len(cc.parsed) != 2 || cc.parsed[1] != RoundRobinConfig {
-		t.Fatalf("no round_robin config added: %+v, parsed %q", got.ServiceConfig, cc.parsed)
+	if states[1].ServiceConfig == nil || len(parsed) != 2 || parsed[1] != kit.RoundRobinConfig {
+		t.Fatalf("no round_robin config added: %+v, parsed %q", states[1].ServiceConfig, parsed)
 	}
-	_ = pc.UpdateState(resolver.State{})
-	if len(cc.parsed) != 2 {
-		t.Fatalf("the config was parsed again: %q", cc.parsed)
+	if states[2].ServiceConfig != states[1].ServiceConfig {
+		t.Fatalf("the config was parsed again: %q", parsed)
 	}
-}
-
-type recordingConn struct {
-	resolver.ClientConn
-	update func(resolver.State)
-	parsed []string
-}
-
-func (c *recordingConn) UpdateState(s resolver.State) error { c.update(s); return nil }
-func (c *recordingConn) ParseServiceConfig(js string) *serviceconfig.ParseResult {
-	c.parsed = append(c.parsed, js)
-	return &serviceconfig.ParseResult{}
 }

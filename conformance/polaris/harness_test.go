@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
 	"github.com/dtmkit/drivers/conformance/infra/polarisserver"
@@ -27,9 +28,11 @@ const instanceTTL = 2
 // business instances that register the way a grpc-go-polaris server does:
 // their own SDK context, polaris-go's RegisterInstance with a TTL.
 type harness struct {
-	srv *polarisserver.Server
-	dir string
-	mu  sync.Mutex
+	// driver is the Driver dtm uses, which the harness configures and closes.
+	driver *polaris.Driver
+	srv    *polarisserver.Server
+	dir    string
+	mu     sync.Mutex
 	// inspect is an SDK context of the harness' own, to read the registry.
 	inspect   api.SDKContext
 	instances []*instance
@@ -41,7 +44,12 @@ func newHarness(ctx context.Context, t testing.TB) (conformance.Harness, error) 
 		return nil, err
 	}
 	h := &harness{srv: srv, dir: t.TempDir()}
-	err = polaris.Configure(polaris.Options{
+	if err := dtmdriver.Use(polaris.Name); err != nil {
+		h.Close()
+		return nil, err
+	}
+	h.driver = dtmdriver.GetDriver().(*polaris.Driver)
+	err = h.driver.Configure(polaris.Options{
 		Addresses: []string{srv.Addr()},
 		CacheDir:  filepath.Join(h.dir, "driver"),
 	})
@@ -51,7 +59,7 @@ func newHarness(ctx context.Context, t testing.TB) (conformance.Harness, error) 
 	}
 	// The driver's context installs quiet polaris-go loggers, which the
 	// harness' own contexts then use too (polaris-go's loggers are global).
-	if _, err := polaris.SDKContext(); err != nil {
+	if _, err := h.driver.SDKContext(); err != nil {
 		h.Close()
 		return nil, err
 	}
@@ -116,7 +124,9 @@ func (h *harness) ParseCases() []conformance.ParseCase {
 func (h *harness) Close() {
 	// The driver's SDK context writes its cache under h.dir: end it before
 	// the directory goes (Run closes it last already; RunBenchmarks not).
-	_ = (&polaris.Driver{}).Close()
+	if h.driver != nil {
+		_ = h.driver.Close()
+	}
 	h.mu.Lock()
 	all := h.instances
 	h.instances = nil

@@ -89,3 +89,15 @@ var errDefault = errorString("bad url")
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// ExpectDriverErrors fails t unless every error, keyed by the call that
+// returned it, is non-nil and starts with the driver's name and a colon
+// ("dtm-driver-x: "), so that dtm's log says which driver failed.
+func ExpectDriverErrors(t testing.TB, name string, errs map[string]error) {
+	t.Helper()
+	for call, err := range errs {
+		if err == nil || !strings.HasPrefix(err.Error(), name+": ") {
+			t.Errorf("%s: error %v; want it to start %q", call, err, name+": ")
+		}
+	}
+}
