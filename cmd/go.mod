@@ -3,12 +3,14 @@ module github.com/dtmkit/drivers/cmd
 go 1.24.0
 
 require (
+	github.com/dtm-labs/dtmdriver v0.0.6
 	github.com/dtmkit/drivers/conformance v0.1.0
 	github.com/dtmkit/drivers/driver-gozero v0.1.0
 	github.com/dtmkit/drivers/driver-kratos v0.1.0
 	github.com/dtmkit/drivers/driver-polaris v0.1.0
 	github.com/dtmkit/drivers/driver-protocol1 v0.1.0
 	github.com/dtmkit/drivers/kit v0.1.0
+	google.golang.org/grpc v1.80.0
 )
 
 require (
@@ -29,7 +31,6 @@ require (
 	github.com/denisenkom/go-mssqldb v0.12.3 // indirect
 	github.com/dlclark/regexp2 v1.7.0 // indirect
 	github.com/dtm-labs/dtm v1.19.0 // indirect
-	github.com/dtm-labs/dtmdriver v0.0.6 // indirect
 	github.com/dtm-labs/dtmdriver-dapr v0.0.1 // indirect
 	github.com/dtm-labs/dtmdriver-ego v0.1.8 // indirect
 	github.com/dtm-labs/dtmdriver-gozero v0.0.7 // indirect
@@ -192,7 +193,6 @@ require (
 	google.golang.org/genproto v0.0.0-20260128011058-8636f8732409 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20260128011058-8636f8732409 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260128011058-8636f8732409 // indirect
-	google.golang.org/grpc v1.80.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/evanphx/json-patch.v4 v4.12.0 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect

@@ -7,6 +7,9 @@
 //	discovery:///helloworld/pkg.Svc/Method                  the registry dtm registered in
 //	direct:///10.0.0.1:9000,10.0.0.2:9000/pkg.Svc/Method    fixed addresses
 //
+// etcd://<etcd hosts>/<service>, where upstream's kratos clients dial dtm
+// (etcd://127.0.0.1:2379/dtmservice), is discovery://<etcd hosts>/<service>.
+//
 // Unlike upstream's driver, the discovery resolver is registered by
 // RegisterGrpcResolver, which dtmdriver.Use calls in every process, so a
 // client that never registers a service resolves discovery:// too.
@@ -74,12 +77,13 @@ func init() {
 // GetName returns Name.
 func (*Driver) GetName() string { return Name }
 
-// RegisterGrpcResolver registers the discovery and direct resolvers with grpc,
-// both giving their connections a round_robin policy since dtm dials with
+// RegisterGrpcResolver registers the discovery, etcd and direct resolvers with
+// grpc, all giving their connections a round_robin policy since dtm dials with
 // none. dtmdriver.Use calls it (as RegisterAddrResolver) in dtm and in every
 // client, so discovery:// URLs resolve without RegisterGrpcService.
 func (d *Driver) RegisterGrpcResolver() {
 	resolver.Register(kit.WithRoundRobin(&discoveryBuilder{d: d}))
+	d.registerUpstreamForms()
 	resolver.Register(kit.WithRoundRobin(direct.NewBuilder()))
 }
 

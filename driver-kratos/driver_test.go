@@ -31,6 +31,8 @@ func TestParseServerMethod(t *testing.T) {
 		"direct://default/127.0.0.1:9000/busi.Busi/TransIn":          {"direct://default/127.0.0.1:9000", "/busi.Busi/TransIn"},
 		"127.0.0.1:8080/busi.Busi/TransIn":                           {"127.0.0.1:8080", "/busi.Busi/TransIn"},
 		"discovery://u:pw@h:2379/helloworld/pkg.Svc/M":               {"discovery://u:pw@h:2379/helloworld", "/pkg.Svc/M"},
+		"etcd://h1:2379,h2:2379/dtmservice/pkg.Svc/M":                {"etcd://h1:2379,h2:2379/dtmservice", "/pkg.Svc/M"},
+		"etcd:///h1:2379,h2:2379?key=trans/pkg.Svc/M":                {"etcd:///h1:2379,h2:2379?key=trans", "/pkg.Svc/M"},
 	}
 	kittest.ExpectSplits(t, d.ParseServerMethod, ok)
 	bad := map[string]string{
@@ -45,7 +47,8 @@ func TestParseServerMethod(t *testing.T) {
 		"direct:///a/pkg.Svc/M":                      "bad address",
 		"direct://a:1/pkg.Svc/M":                     "addresses in the path",
 		"direct:///a:1/pkg.Svc/M?x=1":                "takes no query",
-		"etcd://h:2379/svc/pkg.Svc/M":                "scheme etcd is not served",
+		"etcd:///svc/pkg.Svc/M":                      "write etcd://<etcd hosts>/<service>",
+		"etcd://h:2379/svc/pkg.Svc/M?tls=yes":        "not a boolean",
 		"consul://h:8500/svc/pkg.Svc/M":              "scheme consul is not served",
 		"discovery://u:hunter2@h/svc/pkg.Svc/M":      "bad etcd host",
 	}

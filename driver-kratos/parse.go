@@ -27,6 +27,8 @@ func (d *Driver) parseServerMethod(uri string) (server, method string, err error
 	case "": // plain host:port/pkg.Svc/M, as dtm's default driver
 	case DiscoveryScheme:
 		err = d.checkDiscovery(uri, u)
+	case EtcdScheme: // as discovery://<etcd hosts>, see etcdBuilder
+		_, err = parseEtcdServer(uri, u.Server)
 	case DirectScheme:
 		err = checkDirect(uri, u)
 	default:
