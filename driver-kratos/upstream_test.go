@@ -9,6 +9,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 // TestEtcdBuildRejects checks that an etcd:// target without hosts is
@@ -24,7 +26,7 @@ func TestEtcdBuildRejects(t *testing.T) {
 		"etcd://u:hunter2@h:2379/dtmservice?x": "unknown parameter x",
 	}
 	for in, want := range cases {
-		_, err := b.Build(target(t, in), &errConn{}, resolver.BuildOptions{})
+		_, err := b.Build(target(t, in), &kittest.ClientConn{}, resolver.BuildOptions{})
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("Build(%q) = %v, want %q without the secret", in, err, want)
 		}
@@ -46,17 +48,15 @@ func TestEtcdResolvesTheService(t *testing.T) {
 	lis.Close()
 	for _, in := range []string{"etcd://" + addr + "/dtmservice", "etcd:///" + addr + "?key=dtmservice"} {
 		d := &Driver{}
-		cc := &errConn{}
+		cc := &kittest.ClientConn{}
 		r, err := (&etcdBuilder{d: d}).Build(target(t, in), cc, resolver.BuildOptions{})
 		if err != nil {
 			t.Fatalf("Build(%q): %v", in, err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for cc.firstError() == nil && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
-		if err := cc.firstError(); err == nil || !strings.Contains(err.Error(), `kratos service "dtmservice"`) {
-			t.Errorf("%s: reported %v, want an error naming kratos service dtmservice", in, err)
+		cc.Await(5*time.Second, func() bool { return len(cc.Errors()) > 0 })
+		errs := cc.Errors()
+		if len(errs) == 0 || !strings.Contains(errs[0].Error(), `kratos service "dtmservice"`) {
+			t.Errorf("%s: reported %v, want an error naming kratos service dtmservice", in, errs)
 		}
 		r.Close()
 		if err := d.Close(); err != nil {
