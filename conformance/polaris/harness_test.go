@@ -65,7 +65,12 @@ func newHarness(ctx context.Context, t testing.TB) (conformance.Harness, error) 
 // newSDK makes an SDK context on the polaris server, as a separate process
 // would have, with its cache in the harness' directory.
 func (h *harness) newSDK(name string) (api.SDKContext, error) {
-	cfg := config.NewDefaultConfiguration([]string{h.srv.Addr()})
+	return h.newSDKAt(h.srv.Addr(), name)
+}
+
+// newSDKAt makes an SDK context on the polaris server at addr.
+func (h *harness) newSDKAt(addr, name string) (api.SDKContext, error) {
+	cfg := config.NewDefaultConfiguration([]string{addr})
 	cfg.GetGlobal().GetStatReporter().SetEnable(false)
 	cfg.GetConfigFile().SetEnable(false)
 	cfg.GetConsumer().GetLocalCache().SetPersistEnable(false)

@@ -128,7 +128,7 @@ func testHeartbeatLoss(t *testing.T, h *harness, env *conformance.Env) {
 	var unhealthyAfter time.Duration
 	streak := 0 // consecutive calls served by hb-1
 	err := infra.WaitFor(limit+5*time.Second, "hb-2 to leave resolution", func() bool {
-		if unhealthyAfter == 0 && !h.listed("default", "hb")[insts[1].addr] {
+		if healthy, err := h.isListed("default", "hb", insts[1].addr, true); unhealthyAfter == 0 && err == nil && !healthy {
 			unhealthyAfter = time.Since(stopped)
 		}
 		inst, err := callOnce(env, conn, user)
@@ -165,10 +165,13 @@ const deregisterWait = 3*polaris.DefaultTTL*time.Second + dropOutSlack
 
 // testCloseDeregisters: the driver's Close removes dtm's registration.
 func testCloseDeregisters(t *testing.T, h *harness, env *conformance.Env) {
+	var queryErr error
 	if err := infra.WaitFor(15*time.Second, "dtm listed healthy", func() bool {
-		return h.listed("default", dtmService)[env.Dtm.GrpcAddr]
+		var ok bool
+		ok, queryErr = h.isListed("default", dtmService, env.Dtm.GrpcAddr, true)
+		return ok
 	}); err != nil {
-		t.Fatalf("dtm (%s) in default/%s before Close: %v", env.Dtm.GrpcAddr, dtmService, err)
+		t.Fatalf("dtm (%s) in default/%s before Close: %v (last query error: %v)", env.Dtm.GrpcAddr, dtmService, err, queryErr)
 	}
 	closer, ok := dtmdriver.GetDriver().(conformance.Closer)
 	if !ok {
@@ -180,13 +183,34 @@ func testCloseDeregisters(t *testing.T, h *harness, env *conformance.Env) {
 	}
 	// The server has been seen to publish a deletion only when its health
 	// check next touches the instance, up to 3×TTL later.
+	// only an answer from the registry counts: a failed query is not "gone"
 	err := infra.WaitFor(deregisterWait, "dtm to leave default/"+dtmService, func() bool {
-		_, listed := h.listed("default", dtmService)[env.Dtm.GrpcAddr]
-		return !listed
+		listed, err := h.isListed("default", dtmService, env.Dtm.GrpcAddr, false)
+		queryErr = err
+		return err == nil && !listed
 	})
 	if err != nil {
-		t.Fatalf("%v; a new SDK context lists %v; the server logged:\n%s", err,
-			h.listedFresh("default", dtmService), strings.Join(append(h.srv.LogLines(env.Dtm.GrpcAddr), h.srv.LogLines(dtmService)...), "\n"))
+		fresh, freshErr := h.listedFresh("default", dtmService)
+		t.Fatalf("%v (last query error: %v); a new SDK context lists %v (%v); the server logged:\n%s", err, queryErr,
+			fresh, freshErr, strings.Join(append(h.srv.LogLines(env.Dtm.GrpcAddr), h.srv.LogLines(dtmService)...), "\n"))
 	}
 	t.Logf("dtm deregistered; the registry stopped listing it after %v", time.Since(start).Round(100*time.Millisecond))
+}
+
+// testListingErrors: the harness' registry query reports a server it cannot
+// reach as an error, not as an empty list, so that "deregistered" in
+// CloseDeregisters is the registry's answer.
+func testListingErrors(t *testing.T, h *harness, _ *conformance.Env) {
+	addr, err := infra.FreeAddr() // nothing listens there
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdk, err := h.newSDKAt(addr, "unreachable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdk.Destroy()
+	if got, err := listedIn(sdk, "default", dtmService); err == nil {
+		t.Fatalf("listing default/%s through %s, where no server listens: %v and no error", dtmService, addr, got)
+	}
 }
