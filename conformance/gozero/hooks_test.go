@@ -18,8 +18,10 @@ var (
 	_ conformance.BadTargeter       = (*harness)(nil)
 	_ conformance.SecretTargeter    = (*harness)(nil)
 	_ conformance.SecretServicer    = (*harness)(nil)
+	_ conformance.LongLived         = (*harness)(nil)
 	_ conformance.Crasher           = (*instance)(nil)
 	_ conformance.Deregisterer      = (*instance)(nil)
+	_ conformance.RegisterTimer     = (*instance)(nil)
 )
 
 // StopRegistry stops every etcd member abruptly, keeping their data.

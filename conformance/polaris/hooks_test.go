@@ -13,8 +13,10 @@ var (
 	_ conformance.RegistryRestarter = (*harness)(nil)
 	_ conformance.BadTargeter       = (*harness)(nil)
 	_ conformance.SecretTargeter    = (*harness)(nil)
+	_ conformance.LongLived         = (*harness)(nil)
 	_ conformance.Crasher           = (*instance)(nil)
 	_ conformance.Deregisterer      = (*instance)(nil)
+	_ conformance.RegisterTimer     = (*instance)(nil)
 )
 
 // StopRegistry kills the polaris server, keeping its store.

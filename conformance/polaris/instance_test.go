@@ -30,6 +30,8 @@ type instance struct {
 	addr      string
 	srv       *grpc.Server
 	sdk       api.SDKContext
+	// registered is just before RegisterInstance was called.
+	registered time.Time
 
 	once sync.Once
 }
@@ -62,6 +64,7 @@ func (h *harness) startInstance(ctx context.Context, spec instanceSpec) (*instan
 	if spec.weight > 0 {
 		req.Weight = &spec.weight
 	}
+	i.registered = time.Now()
 	if _, err := api.NewProviderAPIByContext(i.sdk).RegisterInstance(req); err != nil {
 		i.sdk.Destroy()
 		srv.Stop()
@@ -142,6 +145,10 @@ func splitHostPort(addr string) (string, int) {
 }
 
 func (i *instance) Addr() string { return i.addr }
+
+// RegisteredAt is when RegisterInstance was called
+// (conformance.RegisterTimer).
+func (i *instance) RegisteredAt() time.Time { return i.registered }
 
 // Stop deregisters the instance, stops its heartbeat and its server.
 func (i *instance) Stop() {
