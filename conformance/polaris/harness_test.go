@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
@@ -44,6 +45,11 @@ func newHarness(ctx context.Context, t testing.TB) (conformance.Harness, error) 
 	err = polaris.Configure(polaris.Options{
 		Addresses: []string{srv.Addr()},
 		CacheDir:  filepath.Join(h.dir, "driver"),
+		// No periodic re-read within a run: the driver must learn every
+		// change from polaris-go's notification, which is what the
+		// subtests (HeartbeatLoss above all) are to show, not from its
+		// safety net.
+		ResolverRefresh: time.Hour,
 	})
 	if err != nil {
 		h.Close()
