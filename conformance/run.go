@@ -120,7 +120,9 @@ func setUp(t testing.TB, newHarness HarnessMaker) *Env {
 		echo = os.Stderr
 	}
 	env = &Env{Logs: infra.CaptureDtmLogs(echo, false), Bank: busi.NewBank(), Service: "busi"}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// minutes: a harness may build its registry on a first run (polaris'
+	// server: one minute on two idle cores, seven seen on busy ones)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	h, err := newHarness(ctx, t)
 	if err != nil {
