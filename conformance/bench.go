@@ -92,8 +92,9 @@ const convergenceTrials = 20
 
 // benchConvergence keeps calls flowing to a service through the driver, as
 // dtm makes them, while a second instance registers and deregisters 20
-// times; it reports, in ms, p50 and p99 of registration → first call and of
-// deregistration → last call.
+// times; it reports, in ms, p50 and p99 of registration → first call (from
+// the registration request, see RegisterTimer) and of deregistration → last
+// call.
 func benchConvergence(b *testing.B, e *Env) {
 	if implements[Static](e.Harness) {
 		b.Skip("the driver has no registry: nothing converges")
@@ -112,17 +113,25 @@ func benchConvergence(b *testing.B, e *Env) {
 	var join, leave []time.Duration
 	for trial := 0; trial < convergenceTrials; trial++ {
 		name := fmt.Sprintf("%s-%d", service, trial)
+		called := time.Now()
 		inst, err := e.Harness.StartInstance(ctx, service, e.Bank.Register(name))
 		if err != nil {
 			b.Fatal(err)
 		}
-		registered := time.Now()
+		// from the registration request, which no resolver can have seen
+		// earlier, or else from StartInstance's call, a little earlier
+		registered := called
+		if rt, ok := inst.(RegisterTimer); ok {
+			registered = rt.RegisteredAt()
+		}
 		if err := infra.WaitForContext(ctx, name+"'s first call", func() bool { return e.Bank.Stats(name).Calls > 0 }); err != nil {
 			b.Fatal(err)
 		}
-		// an instance may be called before StartInstance has seen its own
-		// registration: that counts as no delay
-		join = append(join, max(0, e.Bank.Stats(name).First.Sub(registered)))
+		first := e.Bank.Stats(name).First
+		if first.Before(registered) {
+			b.Fatalf("%s was called %v before its registration was sent", name, registered.Sub(first))
+		}
+		join = append(join, first.Sub(registered))
 
 		dereg, ok := inst.(Deregisterer)
 		if !ok {

@@ -8,6 +8,7 @@ require (
 	github.com/dtmkit/drivers/driver-polaris v0.1.0
 	github.com/dtmkit/drivers/driver-protocol1 v0.1.0
 	github.com/dtmkit/drivers/kit v0.1.0
+	go.uber.org/goleak v1.3.0
 )
 
 require (

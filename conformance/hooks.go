@@ -83,6 +83,15 @@ type Deregisterer interface {
 	Deregister() error
 }
 
+// RegisterTimer is implemented by instances that know when they sent their
+// registration to the registry, so that convergence counts from then
+// (Convergence benchmark); without it, it counts from StartInstance's call.
+type RegisterTimer interface {
+	// RegisteredAt is the time just before the registration request was
+	// sent: no resolver can have seen the instance earlier.
+	RegisteredAt() time.Time
+}
+
 // TargetLister returns n distinct dialable targets for the Memory benchmark;
 // without it, the benchmark uses ServiceURL of n service names.
 type TargetLister interface {

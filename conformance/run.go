@@ -12,6 +12,7 @@ import (
 	"github.com/dtm-labs/dtm/client/dtmgrpc"
 	"github.com/dtmkit/drivers/conformance/busi"
 	"github.com/dtmkit/drivers/conformance/infra"
+	"go.uber.org/goleak"
 )
 
 // Env is what Run set up, handed to a driver package's own subtests through
@@ -31,6 +32,9 @@ type Env struct {
 
 	nextUser atomic.Int64
 	nextGid  atomic.Int64
+	// checkGoroutines is set by Close: once the driver is closed, nothing
+	// may be left running after the harness' Close.
+	checkGoroutines bool
 }
 
 // Run starts a real dtm server that uses the harness' driver, one business
@@ -101,12 +105,24 @@ func implements[I any](h Harness) bool {
 
 func setUp(t testing.TB, newHarness HarnessMaker) *Env {
 	t.Helper()
+	baseline := goleak.IgnoreCurrent()
+	var env *Env
+	t.Cleanup(func() {
+		// last, after the harness' Close: dtm's connections use the
+		// driver's resolvers, and a later run in the process must dial anew
+		infra.CloseDtmConns()
+		if env != nil && env.checkGoroutines {
+			env.expectNoGoroutineLeft(t, "after the run (Close, the harness' Close)", baseline)
+		}
+	})
 	var echo *os.File
 	if testing.Verbose() && os.Getenv("DTMKIT_DTM_LOGS") != "" {
 		echo = os.Stderr
 	}
-	env := &Env{Logs: infra.CaptureDtmLogs(echo, false), Bank: busi.NewBank(), Service: "busi"}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	env = &Env{Logs: infra.CaptureDtmLogs(echo, false), Bank: busi.NewBank(), Service: "busi"}
+	// minutes: a harness may build its registry on a first run (polaris'
+	// server: one minute on two idle cores, seven seen on busy ones)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	h, err := newHarness(ctx, t)
 	if err != nil {

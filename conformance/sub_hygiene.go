@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"reflect"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,8 +12,8 @@ import (
 
 	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/conformance/busi"
-	"github.com/dtmkit/drivers/conformance/infra"
 	"github.com/dtmkit/drivers/kit"
+	"go.uber.org/goleak"
 )
 
 // genericBadTargets fail for every driver: an unknown scheme, and dtm's own
@@ -40,7 +38,7 @@ func testBadTargets(t *testing.T, e *Env) {
 		cases = append(cases, bt.BadTargets()...)
 	}
 	d := dtmdriver.GetDriver()
-	before := runtime.NumGoroutine()
+	baseline := goleak.IgnoreCurrent()
 	for _, c := range cases {
 		err, panicked := registerSafely(d, c.Target, c.Endpoint)
 		name := fmt.Sprintf("RegisterService(%q, %q)", c.Target, c.Endpoint)
@@ -55,12 +53,7 @@ func testBadTargets(t *testing.T, e *Env) {
 			t.Errorf("%s error %q quotes neither the target nor the endpoint", name, err)
 		}
 	}
-	err := infra.WaitFor(5*time.Second, "goroutines to return to their number before", func() bool {
-		return runtime.NumGoroutine() <= before
-	})
-	if err != nil {
-		t.Errorf("%d goroutines before the bad registrations, %d after", before, runtime.NumGoroutine())
-	}
+	e.expectNoGoroutineLeft(t, "by the bad registrations", baseline, reconnecting)
 }
 
 func quotesEither(msg, target, endpoint string) bool {
@@ -216,8 +209,9 @@ func captureOutput() (func() string, error) {
 }
 
 // testClose calls the driver's Close from several goroutines at once, twice
-// over: every call succeeds, and afterwards no goroutine runs the driver's
-// code.
+// over: every call succeeds. Once the run ends, after the harness' Close,
+// no goroutine may be left that did not run before the run began, bar dtm's
+// and those the harness names as its framework's (LongLived).
 func testClose(t *testing.T, e *Env) {
 	d := dtmdriver.GetDriver()
 	closer, ok := d.(Closer)
@@ -239,33 +233,5 @@ func testClose(t *testing.T, e *Env) {
 			}
 		}
 	}
-	pkg := reflect.TypeOf(d).Elem().PkgPath()
-	var stacks string
-	err := infra.WaitFor(5*time.Second, "the driver's goroutines to end", func() bool {
-		stacks = goroutinesIn(pkg)
-		return stacks == ""
-	})
-	if err != nil {
-		t.Errorf("after Close, goroutines still run %s code:\n%s", pkg, stacks)
-	}
-}
-
-// goroutinesIn returns the stacks of the goroutines that have a frame in pkg.
-func goroutinesIn(pkg string) string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	var found []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, pkg+".") && !strings.Contains(g, "goroutinesIn") {
-			found = append(found, g)
-		}
-	}
-	return strings.Join(found, "\n\n")
+	e.checkGoroutines = true
 }

@@ -15,16 +15,18 @@ import (
 const concurrentSagas = 100
 
 // testConcurrentSagas submits sagas concurrently: all succeed, the money is
-// conserved, and every branch is delivered exactly once.
+// conserved, every action takes effect once and no call dtm made reached
+// the service twice. dtm may deliver a branch again on its own when a saga
+// takes longer than its retry interval (1 s here) to process, which a
+// loaded machine sees: that is dtm's at-least-once delivery, which the
+// barrier absorbs, and is logged.
 func testConcurrentSagas(t *testing.T, e *Env) {
 	from, to := e.User(), e.User()
 	gids := e.SubmitSagas(t, Prefix(e.URL), concurrentSagas, concurrentSagas, from, to)
-	for _, gid := range gids {
-		e.WaitStatus(t, gid, "succeed")
-	}
+	e.ExpectAllSucceed(t, gids, time.Minute)
 	e.ExpectBalances(t, map[int64]int64{from: -concurrentSagas, to: concurrentSagas})
-	for _, gid := range gids {
-		e.expectOps(t, gid, []string{"action", "action"})
+	if n := e.expectEachBranchOnce(t, gids); n > 0 {
+		t.Logf("dtm delivered %d of %d branches more than once", n, 2*len(gids))
 	}
 }
 

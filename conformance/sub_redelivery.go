@@ -12,9 +12,9 @@ const redeliveredSagas = 20
 
 // testRedelivery runs sagas whose second branch answers "ongoing" to its
 // first delivery, so that dtm delivers it again on its next retry: every saga
-// succeeds, each second branch is delivered twice and takes effect once, each
-// first branch is delivered once, and no call dtm made reached the service
-// twice.
+// succeeds, each second branch is delivered at least twice, answered ongoing
+// first and OK last, every action takes effect once, and no call dtm made
+// reached the service twice.
 func testRedelivery(t *testing.T, e *Env) {
 	from, to := e.User(), e.User()
 	gids := e.gids("redeliver", redeliveredSagas)
@@ -24,8 +24,8 @@ func testRedelivery(t *testing.T, e *Env) {
 	}
 	e.ExpectAllSucceed(t, gids, time.Minute)
 	e.ExpectBalances(t, map[int64]int64{from: -redeliveredSagas, to: redeliveredSagas})
-	if n := e.expectEachBranchOnce(t, gids); n != len(gids) {
-		t.Errorf("%d branches delivered more than once, want %d (each saga's second)", n, len(gids))
+	if n := e.expectEachBranchOnce(t, gids); n < len(gids) {
+		t.Errorf("%d branches delivered more than once, want at least %d (each saga's second)", n, len(gids))
 	}
 	for _, gid := range gids {
 		var in, out []busi.Call
@@ -37,8 +37,8 @@ func testRedelivery(t *testing.T, e *Env) {
 				out = append(out, c)
 			}
 		}
-		if len(out) != 1 || len(in) < 2 || in[0].Answer != busi.Ongoing || in[len(in)-1].Answer != busi.OK {
-			t.Fatalf("transaction %s: TransOut delivered %d times (want 1), TransIn %d times (want 2, "+
+		if len(out) == 0 || len(in) < 2 || in[0].Answer != busi.Ongoing || in[len(in)-1].Answer != busi.OK {
+			t.Fatalf("transaction %s: TransOut delivered %d times, TransIn %d times (want at least 2, "+
 				"the first answered ongoing, the last OK): %+v", gid, len(out), len(in), append(out, in...))
 		}
 	}

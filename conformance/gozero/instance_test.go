@@ -111,6 +111,8 @@ type instance struct {
 
 	mu      sync.Mutex
 	crashed *time.Timer // the lease expiry a crash left pending
+
+	registered time.Time // just before the publisher put the key
 }
 
 // startInstance starts an instance and returns once etcd lists it.
@@ -129,6 +131,7 @@ func startInstance(ctx context.Context, client *clientv3.Client, hosts []string,
 	}
 	i := &instance{client: client, key: key, server: server,
 		pub: discov.NewPublisher(append([]string(nil), hosts...), key, addr)}
+	i.registered = time.Now()
 	if err := i.pub.KeepAlive(); err != nil {
 		server.stop()
 		return nil, fmt.Errorf("publish %s under %s: %w", addr, key, err)
@@ -141,6 +144,10 @@ func startInstance(ctx context.Context, client *clientv3.Client, hosts []string,
 }
 
 func (i *instance) Addr() string { return i.server.addr }
+
+// RegisteredAt is when the publisher was asked to put the key
+// (conformance.RegisterTimer).
+func (i *instance) RegisteredAt() time.Time { return i.registered }
 
 // Stop revokes the registration, waits until etcd has dropped it, so that
 // resolvers stop offering the instance, and then stops serving.

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dtm-labs/dtm/client/dtmgrpc"
 	"github.com/dtm-labs/dtm/dtmsvr"
 	"github.com/dtm-labs/dtm/dtmsvr/config"
 	"github.com/dtm-labs/dtm/dtmsvr/storage/registry"
@@ -144,6 +145,7 @@ func startDtm(o DtmOptions) (*Dtm, error) {
 	if err := openStoreIn(d.Dir); err != nil {
 		return nil, err
 	}
+	dtmgrpc.AddUnaryInterceptor(trackDtmConns) // for CloseDtmConns
 	dtmsvr.StartSvr()
 	go dtmsvr.CronExpiredTrans(-1)
 	if err := WaitFor(10*time.Second, "dtm to listen on "+d.GrpcAddr, func() bool { return canDial(d.GrpcAddr) }); err != nil {

@@ -20,6 +20,7 @@ var (
 	_ conformance.SecretServicer    = (*harness)(nil)
 	_ conformance.Crasher           = (*instance)(nil)
 	_ conformance.Deregisterer      = (*instance)(nil)
+	_ conformance.RegisterTimer     = (*instance)(nil)
 )
 
 // StopRegistry stops every etcd member abruptly, keeping their data.

@@ -101,6 +101,14 @@ func (i *instance) Crash() {
 	i.srv.Server.Stop()
 }
 
+// RegisteredAt is when kratos asked its registry to register the instance
+// (conformance.RegisterTimer).
+func (i *instance) RegisteredAt() time.Time {
+	i.reg.mu.Lock()
+	defer i.reg.mu.Unlock()
+	return i.reg.at
+}
+
 // Deregister removes the instance from etcd while it keeps serving.
 func (i *instance) Deregister() error { return i.reg.deregister() }
 
@@ -111,12 +119,13 @@ type recordingRegistrar struct {
 	*etcdregistry.Registry
 	mu       sync.Mutex
 	instance *registry.ServiceInstance
+	at       time.Time // just before Register
 }
 
 func (r *recordingRegistrar) Register(ctx context.Context, in *registry.ServiceInstance) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.instance = in
+	r.instance, r.at = in, time.Now()
 	return r.Registry.Register(ctx, in)
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/conformance"
@@ -52,6 +53,11 @@ func newHarness(ctx context.Context, t testing.TB) (conformance.Harness, error) 
 	err = h.driver.Configure(polaris.Options{
 		Addresses: []string{srv.Addr()},
 		CacheDir:  filepath.Join(h.dir, "driver"),
+		// No periodic re-read within a run: the driver must learn every
+		// change from polaris-go's notification, which is what the
+		// subtests (HeartbeatLoss above all) are to show, not from its
+		// safety net.
+		ResolverRefresh: time.Hour,
 	})
 	if err != nil {
 		h.Close()
@@ -73,7 +79,12 @@ func newHarness(ctx context.Context, t testing.TB) (conformance.Harness, error) 
 // newSDK makes an SDK context on the polaris server, as a separate process
 // would have, with its cache in the harness' directory.
 func (h *harness) newSDK(name string) (api.SDKContext, error) {
-	cfg := config.NewDefaultConfiguration([]string{h.srv.Addr()})
+	return h.newSDKAt(h.srv.Addr(), name)
+}
+
+// newSDKAt makes an SDK context on the polaris server at addr.
+func (h *harness) newSDKAt(addr, name string) (api.SDKContext, error) {
+	cfg := config.NewDefaultConfiguration([]string{addr})
 	cfg.GetGlobal().GetStatReporter().SetEnable(false)
 	cfg.GetConfigFile().SetEnable(false)
 	cfg.GetConsumer().GetLocalCache().SetPersistEnable(false)

@@ -30,6 +30,8 @@ type instance struct {
 	addr      string
 	srv       *grpc.Server
 	sdk       api.SDKContext
+	// registered is just before RegisterInstance was called.
+	registered time.Time
 
 	once sync.Once
 }
@@ -62,6 +64,7 @@ func (h *harness) startInstance(ctx context.Context, spec instanceSpec) (*instan
 	if spec.weight > 0 {
 		req.Weight = &spec.weight
 	}
+	i.registered = time.Now()
 	if _, err := api.NewProviderAPIByContext(i.sdk).RegisterInstance(req); err != nil {
 		i.sdk.Destroy()
 		srv.Stop()
@@ -70,18 +73,22 @@ func (h *harness) startInstance(ctx context.Context, spec instanceSpec) (*instan
 	h.mu.Lock()
 	h.instances = append(h.instances, i)
 	h.mu.Unlock()
+	var queryErr error
 	if err := infra.WaitForContext(ctx, i.addr+" listed healthy in "+i.namespace+"/"+i.service, func() bool {
-		return h.listed(i.namespace, i.service)[i.addr]
+		var ok bool
+		ok, queryErr = h.isListed(i.namespace, i.service, i.addr, true)
+		return ok
 	}); err != nil {
 		i.Stop()
-		return nil, err
+		return nil, fmt.Errorf("%w (last query error: %v)", err, queryErr)
 	}
 	return i, nil
 }
 
 // listed returns the instances the registry lists for a service, by address,
-// with whether each is healthy, as the harness' SDK context sees them.
-func (h *harness) listed(namespace, service string) map[string]bool {
+// with whether each is healthy, as the harness' SDK context sees them, or
+// the error of the query.
+func (h *harness) listed(namespace, service string) (map[string]bool, error) {
 	h.mu.Lock()
 	inspect := h.inspect
 	h.mu.Unlock()
@@ -90,28 +97,45 @@ func (h *harness) listed(namespace, service string) map[string]bool {
 
 // listedFresh is listed through a new SDK context, which asks the server
 // rather than a cache that may lag.
-func (h *harness) listedFresh(namespace, service string) map[string]bool {
+func (h *harness) listedFresh(namespace, service string) (map[string]bool, error) {
 	sdk, err := h.newSDK("fresh")
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	defer sdk.Destroy()
 	return listedIn(sdk, namespace, service)
 }
 
-func listedIn(sdk api.SDKContext, namespace, service string) map[string]bool {
+// listedIn queries the instances of namespace/service through sdk. A query
+// that fails is an error, never an empty list: "not listed" must mean the
+// registry said so.
+func listedIn(sdk api.SDKContext, namespace, service string) (map[string]bool, error) {
 	req := &api.GetAllInstancesRequest{}
 	req.Namespace, req.Service = namespace, service
 	req.SetTimeout(time.Second)
-	out := map[string]bool{}
 	resp, err := api.NewConsumerAPIByContext(sdk).GetAllInstances(req)
 	if err != nil {
-		return out
+		return nil, fmt.Errorf("list %s/%s: %w", namespace, service, err)
 	}
+	out := map[string]bool{}
 	for _, in := range resp.Instances {
 		out[net.JoinHostPort(in.GetHost(), strconv.Itoa(int(in.GetPort())))] = in.IsHealthy() && !in.IsIsolated()
 	}
-	return out
+	return out, nil
+}
+
+// isListed reports whether the registry lists addr in namespace/service,
+// healthy if healthy is set; a failed query counts as neither answer.
+func (h *harness) isListed(namespace, service, addr string, healthy bool) (bool, error) {
+	m, err := h.listed(namespace, service)
+	if err != nil {
+		return false, err
+	}
+	ok, present := m[addr]
+	if healthy {
+		return present && ok, nil
+	}
+	return present, nil
 }
 
 func splitHostPort(addr string) (string, int) {
@@ -121,6 +145,10 @@ func splitHostPort(addr string) (string, int) {
 }
 
 func (i *instance) Addr() string { return i.addr }
+
+// RegisteredAt is when RegisterInstance was called
+// (conformance.RegisterTimer).
+func (i *instance) RegisteredAt() time.Time { return i.registered }
 
 // Stop deregisters the instance, stops its heartbeat and its server.
 func (i *instance) Stop() {

@@ -25,6 +25,7 @@ func TestConformance(t *testing.T) {
 		t.Run("Namespaces", func(t *testing.T) { testNamespaces(t, h, env) })
 		t.Run("WeightedSplit", func(t *testing.T) { testWeightedSplit(t, h, env) })
 		t.Run("HeartbeatLoss", func(t *testing.T) { testHeartbeatLoss(t, h, env) })
+		t.Run("ListingErrors", func(t *testing.T) { testListingErrors(t, h, env) })
 		// last: it destroys the driver's SDK context; the suite's Close
 		// subtest then checks that a second Close is harmless and that no
 		// goroutine of the driver is left
