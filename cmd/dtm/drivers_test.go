@@ -146,10 +146,11 @@ func driverName(t *testing.T, dir string) string {
 
 // TestEveryDriverIsWiredIn checks, for every module under driver-*, the
 // places a driver must appear: go.work (use and the release-version
-// replace), cmd/go.mod and main.go's imports (the bundled dtm server); and
-// for every driver, a conformance package that runs and benchmarks the
-// suite (scripts/bench.sh finds it there), a sample conf naming it, and a
-// row in README.md's driver table.
+// replace), cmd/go.mod and main.go's imports (the bundled dtm server),
+// RELEASING.md (module table and tag loop); and for every driver, a
+// conformance package that runs and benchmarks the suite (scripts/bench.sh
+// finds it there), a sample conf naming it, a use package, and a row in
+// README.md's driver table.
 func TestEveryDriverIsWiredIn(t *testing.T) {
 	work := goWork(t)
 	cmdMod, err := os.ReadFile("../go.mod")
@@ -161,6 +162,11 @@ func TestEveryDriverIsWiredIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	releasing, err := os.ReadFile(filepath.Join(root, "RELEASING.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagLoop := regexp.MustCompile(`(?m)^\s*for m in (.*); do$`).FindSubmatch(releasing)
 	for _, m := range driverModules(t) {
 		if m.path != modulePrefix+m.dir {
 			t.Errorf("%s/go.mod: module %s, want %s", m.dir, m.path, modulePrefix+m.dir)
@@ -177,6 +183,12 @@ func TestEveryDriverIsWiredIn(t *testing.T) {
 		if !imports[m.path] {
 			t.Errorf("cmd/dtm/main.go does not import %s: the bundled dtm server lacks it", m.path)
 		}
+		if !strings.Contains(string(releasing), "| `"+m.path+"` | `"+m.dir+"/vX.Y.Z` |") {
+			t.Errorf("RELEASING.md's module table has no row for %s", m.path)
+		}
+		if tagLoop == nil || !strings.Contains(" "+string(tagLoop[1])+" ", " "+m.dir+" ") {
+			t.Errorf("RELEASING.md's tag loop (for m in ...) does not tag %s", m.dir)
+		}
 	}
 	for _, dir := range drivers(t) {
 		name := driverName(t, dir)
@@ -187,6 +199,9 @@ func TestEveryDriverIsWiredIn(t *testing.T) {
 			t.Errorf("sample conf for %s: %v", dir, err)
 		} else if got != name {
 			t.Errorf("%s: MicroService.Driver %q, want %q", conf, got, name)
+		}
+		if !fileExists(filepath.Join(root, dir, "use", "use.go")) {
+			t.Errorf("%s/use: no package whose blank import selects the driver, as the other drivers have", dir)
 		}
 		row := "| `" + name + "` | [" + dir + "](" + dir + ") |"
 		if !strings.Contains(string(readme), row) {
