@@ -18,18 +18,42 @@ import (
 	"sync"
 
 	"github.com/dtm-labs/dtmdriver"
+
 	"github.com/dtmkit/drivers/kit"
 )
 
-// Name is the name the driver registers under, as upstream's does.
+// Name is the name the driver registers under, as upstream's does. Every
+// error the driver returns starts with it.
 const Name = "dtm-driver-gozero"
 
+// The go-zero resolver schemes this driver dials. K8sScheme is refused in a
+// build with go-zero's no_k8s tag.
+const (
+	EtcdScheme   = "etcd"
+	DiscovScheme = "discov"
+	DirectScheme = "direct"
+	K8sScheme    = "k8s"
+)
+
 // Driver implements dtmdriver.Driver (dtm ≥ v1.15) and kit.LegacyDriver
-// (older dtm). It holds the registrations it published, so that Close can
-// revoke them. The zero value is ready to use.
+// (older dtm). The zero value is ready to use.
+//
+// Its state lives here: the registrations it published, which Close
+// revokes, the parse cache and whether its resolvers are registered. The one
+// process-wide record, of the etcd identities given to go-zero (see
+// security.go), mirrors go-zero's own process-wide registries. The driver
+// starts no goroutine of its own: go-zero's publisher heartbeats until Close
+// revokes it and waits for etcd to drop the endpoint.
 type Driver struct {
 	mu           sync.Mutex
 	publications []*publication
+
+	// resolversOnce registers the resolvers once per Driver: grpc's
+	// registry must not change while connections are dialled.
+	resolversOnce sync.Once
+	// parsed caches ParseServerMethod's successes; the rules they passed
+	// are fixed at build time, so Close keeps it.
+	parsed kit.ParseCache
 }
 
 // Both generations of the driver interface are satisfied.
@@ -38,7 +62,8 @@ var (
 	_ kit.LegacyDriver = (*Driver)(nil)
 )
 
-// init registers the driver, so a blank import is all dtm needs.
+// init registers the driver, so a blank import is all dtm needs. This Driver
+// is the one dtmdriver.Use selects, in dtm and in clients.
 func init() {
 	dtmdriver.Register(&Driver{})
 }

@@ -25,14 +25,12 @@ import (
 // substrings without allocating. dtm panics when it cannot dial a server, so
 // a URL this driver's resolvers would not resolve is an error, which quotes
 // the URL with secrets redacted.
-func (*Driver) ParseServerMethod(uri string) (server, method string, err error) {
-	return parsed.Parse(uri, parseServerMethod)
+func (d *Driver) ParseServerMethod(uri string) (server, method string, err error) {
+	server, method, err = d.parsed.Parse(uri, parseServerMethod)
+	return server, method, kit.DriverError(Name, err)
 }
 
-// parsed caches ParseServerMethod's successful results; the rules they passed
-// are fixed at build time.
-var parsed kit.ParseCache
-
+// parseServerMethod is ParseServerMethod without the cache.
 func parseServerMethod(uri string) (server, method string, err error) {
 	u, err := kit.SplitBranchURL(uri)
 	if err != nil {
@@ -40,11 +38,11 @@ func parseServerMethod(uri string) (server, method string, err error) {
 	}
 	switch u.Scheme {
 	case "": // host:port/pkg.Svc/M, dialled directly as by dtm's default driver
-	case schemeEtcd, schemeDiscov:
+	case EtcdScheme, DiscovScheme:
 		err = checkEtcdServer(uri, u)
-	case schemeDirect:
+	case DirectScheme:
 		err = checkDirectServer(uri, u)
-	case schemeK8s:
+	case K8sScheme:
 		if !k8sEnabled {
 			return "", "", kit.NewURLError(uri, "want scheme "+schemeList, nil)
 		}
@@ -127,12 +125,8 @@ func checkK8sServer(uri string, u kit.BranchURL) error {
 
 // checkHostList checks a comma-separated list of host:port.
 func checkHostList(uri, hosts, reason string) error {
-	for rest, more := hosts, true; more; {
-		var h string
-		h, rest, more = strings.Cut(rest, ",")
-		if err := kit.ValidateHostPort(h); err != nil {
-			return kit.NewURLError(uri, reason, err)
-		}
+	if err := kit.ValidateHostList(hosts); err != nil {
+		return kit.NewURLError(uri, reason, err)
 	}
 	return nil
 }

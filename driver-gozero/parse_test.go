@@ -1,8 +1,12 @@
 package gozero
 
 import (
-	"github.com/dtmkit/drivers/kit/kittest"
+	"net/url"
 	"testing"
+
+	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 func TestParseServerMethod(t *testing.T) {
@@ -74,6 +78,25 @@ func TestParseServerMethodRejects(t *testing.T) {
 		bad["k8s://ns/svc:8080/pkg.Svc/M"] = "no_k8s"
 	}
 	kittest.ExpectRejects(t, d.ParseServerMethod, bad)
+}
+
+// TestErrorsNameTheDriver checks that every error leaving the driver says
+// which driver it comes from.
+func TestErrorsNameTheDriver(t *testing.T) {
+	d := &Driver{}
+	d.RegisterGrpcResolver()
+	_, _, parseErr := d.ParseServerMethod("consul://h:8500/k/pkg.Svc/M")
+	u, err := url.Parse("etcd://h:1/k?user=root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, buildErr := resolver.Get(EtcdScheme).Build(resolver.Target{URL: *u}, &kittest.ClientConn{}, resolver.BuildOptions{})
+	kittest.ExpectDriverErrors(t, Name, map[string]error{
+		"ParseServerMethod":            parseErr,
+		"RegisterGrpcService(target)":  d.RegisterGrpcService("consul://h:8500/dtm", "a:1"),
+		"RegisterGrpcService(address)": d.RegisterGrpcService("etcd://h:2379/dtm", "a"),
+		"Build":                        buildErr,
+	})
 }
 
 // TestParseServerMethodAllocs checks the first parse of the common forms,

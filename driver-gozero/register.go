@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dtmkit/drivers/kit"
 	"github.com/zeromicro/go-zero/core/discov"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // publication is one endpoint this driver keeps published.
@@ -36,14 +37,14 @@ func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	}
 	t, err := parseEtcdTarget(target)
 	if err != nil {
-		return err
+		return kit.DriverError(Name, err)
 	}
 	if err := kit.ValidateHostPort(endpoint); err != nil {
-		return kit.NewURLError(endpoint, "EndPoint must be host:port", err)
+		return kit.DriverError(Name, kit.NewURLError(endpoint, "EndPoint must be host:port", err))
 	}
 	release, err := applySecurity(t)
 	if err != nil {
-		return kit.NewURLError(target, "etcd credentials or TLS", err)
+		return kit.DriverError(Name, kit.NewURLError(target, "etcd credentials or TLS", err))
 	}
 	pub := discov.NewPublisher(t.Hosts, t.Key, endpoint)
 	if err := pub.KeepAlive(); err != nil {

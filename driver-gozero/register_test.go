@@ -1,17 +1,27 @@
 package gozero
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/dtm-labs/dtmdriver"
+
 	"github.com/dtmkit/drivers/kit"
 )
 
+// inUseAtStart is whether importing the package alone selected the driver,
+// read once per process, before any test calls dtmdriver.Use.
+var inUseAtStart bool
+
+func TestMain(m *testing.M) {
+	_, inUseAtStart = dtmdriver.GetDriver().(*Driver)
+	os.Exit(m.Run())
+}
+
 func TestRegisteredUnderUpstreamName(t *testing.T) {
-	d, ok := dtmdriver.GetDriver().(*Driver)
-	if ok {
-		t.Fatalf("driver already in use before Use: %v", d)
+	if inUseAtStart {
+		t.Fatal("importing the package selected the driver: only dtmdriver.Use may")
 	}
 	if err := dtmdriver.Use(Name); err != nil {
 		t.Fatal(err)
@@ -63,10 +73,13 @@ func TestApplySecurityRefusesASecondIdentity(t *testing.T) {
 	target := func(user, pass string) kit.EtcdTarget {
 		return kit.EtcdTarget{Hosts: []string{"b.invalid:2379", "a.invalid:2379"}, Key: "k", User: user, Pass: pass}
 	}
+	// the record is process-wide, as go-zero's registries are: leave it
+	// as found, so that the test can run again in this process
 	release, err := applySecurity(target("root", "first"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(release)
 	if _, err := applySecurity(target("root", "first")); err != nil {
 		t.Errorf("the same identity again: %v", err)
 	}
@@ -83,9 +96,11 @@ func TestApplySecurityRefusesASecondIdentity(t *testing.T) {
 		t.Errorf("a second password: %v; want a refusal without the password", err)
 	}
 	release()
-	if _, err := applySecurity(target("root", "second")); err != nil {
-		t.Errorf("after release, a corrected password: %v", err)
+	releaseSecond, err := applySecurity(target("root", "second"))
+	if err != nil {
+		t.Fatalf("after release, a corrected password: %v", err)
 	}
+	releaseSecond()
 }
 
 // TestRegisterGrpcServiceUnreachableEtcd: dtm exits on this error, so it must

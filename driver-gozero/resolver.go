@@ -1,23 +1,13 @@
 package gozero
 
 import (
-	"sync"
 	"sync/atomic"
 
-	"github.com/dtmkit/drivers/kit"
 	zrpcresolver "github.com/zeromicro/go-zero/zrpc/resolver"
 	"google.golang.org/grpc/resolver"
-)
 
-// The go-zero resolver schemes.
-const (
-	schemeEtcd   = "etcd"
-	schemeDiscov = "discov"
-	schemeDirect = "direct"
-	schemeK8s    = "k8s"
+	"github.com/dtmkit/drivers/kit"
 )
-
-var registerOnce sync.Once
 
 // RegisterGrpcResolver registers go-zero's resolvers with grpc, each wrapped
 // so that connections use round_robin: dtm dials branch servers with no
@@ -25,11 +15,12 @@ var registerOnce sync.Once
 // etcd and discov resolvers also apply credentials and TLS files given in a
 // target's query (see RegisterGrpcService) before go-zero connects.
 //
-// dtmdriver.Use calls it (as RegisterAddrResolver) in dtm and in clients. It
-// registers once per process: grpc's registry must not change while
-// connections are dialled.
-func (*Driver) RegisterGrpcResolver() {
-	registerOnce.Do(registerResolvers)
+// dtmdriver.Use calls it (as RegisterAddrResolver) in dtm and in clients. A
+// Driver registers once: grpc's registry must not change while connections
+// are dialled. The builders need none of the Driver's state: go-zero's
+// resolvers stop when grpc closes them.
+func (d *Driver) RegisterGrpcResolver() {
+	d.resolversOnce.Do(registerResolvers)
 }
 
 // registerResolvers lets go-zero register its builders, then replaces each by
@@ -42,7 +33,7 @@ func registerResolvers() {
 		if b == nil { // go-zero did not register it: leave the scheme alone
 			continue
 		}
-		if scheme == schemeEtcd || scheme == schemeDiscov {
+		if scheme == EtcdScheme || scheme == DiscovScheme {
 			b = etcdBuilder{Builder: b}
 		}
 		resolver.Register(kit.WithRoundRobin(b))
@@ -57,23 +48,26 @@ type etcdBuilder struct {
 	resolver.Builder
 }
 
+// Build applies the target's security, then builds go-zero's resolver. Its
+// errors name the driver.
 func (b etcdBuilder) Build(target resolver.Target, cc resolver.ClientConn, opts resolver.BuildOptions) (resolver.Resolver, error) {
 	cc = &firstAddrsConn{ClientConn: cc}
 	if target.URL.User == nil && !hasSecurityQuery(target.URL.RawQuery) {
-		return b.Builder.Build(target, cc, opts)
+		r, err := b.Builder.Build(target, cc, opts)
+		return r, kit.DriverError(Name, err)
 	}
 	t, err := parseEtcdTarget(target.URL.String())
 	if err != nil {
-		return nil, err
+		return nil, kit.DriverError(Name, err)
 	}
 	release, err := applySecurity(t)
 	if err != nil {
-		return nil, kit.NewURLError(target.URL.String(), "etcd credentials or TLS", err)
+		return nil, kit.DriverError(Name, kit.NewURLError(target.URL.String(), "etcd credentials or TLS", err))
 	}
 	r, err := b.Builder.Build(target, cc, opts)
 	if err != nil {
 		release()
-		return nil, err
+		return nil, kit.DriverError(Name, err)
 	}
 	return r, nil
 }

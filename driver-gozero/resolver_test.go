@@ -14,18 +14,20 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 func TestRegisterGrpcResolverRegistersGoZeroSchemes(t *testing.T) {
 	d := &Driver{}
 	d.RegisterGrpcResolver()
 	d.RegisterGrpcResolver() // a second call must not wrap twice
-	for _, s := range []string{schemeEtcd, schemeDiscov, schemeDirect} {
+	for _, s := range []string{EtcdScheme, DiscovScheme, DirectScheme} {
 		if resolver.Get(s) == nil {
 			t.Errorf("scheme %s not registered", s)
 		}
 	}
-	if got := resolver.Get(schemeK8s) != nil; got != k8sEnabled {
+	if got := resolver.Get(K8sScheme) != nil; got != k8sEnabled {
 		t.Errorf("k8s registered: %v, want %v", got, k8sEnabled)
 	}
 }
@@ -63,14 +65,34 @@ func TestDirectTargetSpreadsCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cc.Close()
-	const calls = 300
-	for i := 0; i < calls; i++ {
+	call := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
 		err := cc.Invoke(ctx, method, &healthpb.HealthCheckRequest{}, &healthpb.HealthCheckResponse{}, grpc.WaitForReady(true))
-		cancel()
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	// round_robin picks among the connections ready so far: call until
+	// every instance has answered, then count from zero
+	for i := 0; ; i++ {
+		mu.Lock()
+		ready := len(hits) == len(addrs)
+		if ready {
+			clear(hits)
+		}
+		mu.Unlock()
+		if ready {
+			break
+		}
+		if i == 1000 {
+			t.Fatal("1000 calls did not reach every instance")
+		}
+		call()
+	}
+	const calls = 300
+	for i := 0; i < calls; i++ {
+		call()
 	}
 	for _, a := range addrs {
 		if share := float64(hits[a]) / calls; share < 0.23 || share > 0.43 {
@@ -82,22 +104,19 @@ func TestDirectTargetSpreadsCalls(t *testing.T) {
 // TestFirstAddrsConnHoldsBackEmptyStart checks that empty address lists are
 // dropped until addresses arrive, and passed on after.
 func TestFirstAddrsConnHoldsBackEmptyStart(t *testing.T) {
-	var got []int
-	c := &firstAddrsConn{ClientConn: &stateRecorder{update: func(s resolver.State) { got = append(got, len(s.Addresses)) }}}
+	rec := &kittest.ClientConn{}
+	c := &firstAddrsConn{ClientConn: rec}
 	one := resolver.State{Addresses: []resolver.Address{{Addr: "127.0.0.1:1"}}}
 	for _, s := range []resolver.State{{}, {}, one, {}, one} {
 		if err := c.UpdateState(s); err != nil {
 			t.Fatal(err)
 		}
 	}
+	var got []int
+	for _, s := range rec.States() {
+		got = append(got, len(s.Addresses))
+	}
 	if want := []int{1, 0, 1}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("states passed on with %v addresses, want %v", got, want)
 	}
 }
-
-type stateRecorder struct {
-	resolver.ClientConn
-	update func(resolver.State)
-}
-
-func (r *stateRecorder) UpdateState(s resolver.State) error { r.update(s); return nil }

@@ -7,7 +7,7 @@ package gozero
 const k8sEnabled = true
 
 // schemes are the go-zero resolver schemes this build registers and dials.
-var schemes = []string{schemeEtcd, schemeDiscov, schemeDirect, schemeK8s}
+var schemes = []string{EtcdScheme, DiscovScheme, DirectScheme, K8sScheme}
 
 // schemeList names the schemes in errors.
 const schemeList = "etcd, discov, direct or k8s"

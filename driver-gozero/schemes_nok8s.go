@@ -7,7 +7,7 @@ package gozero
 const k8sEnabled = false
 
 // schemes are the go-zero resolver schemes this build registers and dials.
-var schemes = []string{schemeEtcd, schemeDiscov, schemeDirect}
+var schemes = []string{EtcdScheme, DiscovScheme, DirectScheme}
 
 // schemeList names the schemes in errors.
 const schemeList = "etcd, discov or direct (this build has no k8s: it was built with -tags no_k8s)"

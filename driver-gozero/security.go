@@ -6,8 +6,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/dtmkit/drivers/kit"
 	"github.com/zeromicro/go-zero/core/discov"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // etcdSecurity is what go-zero's account and TLS registries hold for one
@@ -17,11 +18,17 @@ type etcdSecurity struct {
 	tls        kit.TLSFiles
 }
 
-// applied records the settings this driver gave go-zero per host list.
-// go-zero keys its registries and its pooled etcd clients by the sorted host
-// list alone, and a pooled client keeps the identity it was created with, so
-// a second, different identity for the same hosts would silently be ignored:
-// applySecurity refuses it instead.
+// applied records the settings given to go-zero per host list. go-zero keys
+// its account and TLS registries and its pooled etcd clients by the sorted
+// host list alone, process-wide, and a pooled client keeps the identity it
+// was created with for the life of the process, so a second, different
+// identity for the same hosts would silently be ignored: applySecurity
+// refuses it instead.
+//
+// It is the one piece of driver state kept outside Driver, on purpose: it
+// mirrors go-zero's process-wide registries, so a record per Driver would
+// let two Driver values, or one Driver after Close, give one host list two
+// identities. conformance/gozero checks the refusal across Driver values.
 var applied = struct {
 	sync.Mutex
 	byHosts map[string]etcdSecurity

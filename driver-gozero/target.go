@@ -1,7 +1,6 @@
 package gozero
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/dtmkit/drivers/kit"
@@ -19,7 +18,7 @@ const etcdForms = "want etcd://h1:2379,h2:2379/key or etcd:///h1:2379,h2:2379?ke
 // no-op.
 func parseEtcdTarget(target string) (kit.EtcdTarget, error) {
 	scheme, rest, ok := strings.Cut(target, "://")
-	if !ok || scheme != schemeEtcd && scheme != schemeDiscov {
+	if !ok || scheme != EtcdScheme && scheme != DiscovScheme {
 		return kit.EtcdTarget{}, kit.NewURLError(target, etcdForms, nil)
 	}
 	if hosts, ok := strings.CutPrefix(rest, "/"); ok {
@@ -38,12 +37,7 @@ func parseEtcdTarget(target string) (kit.EtcdTarget, error) {
 		return t, err
 	}
 	if len(t.Query) > 0 {
-		names := make([]string, 0, len(t.Query))
-		for n := range t.Query {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return t, kit.NewURLError(target, "unknown query parameter "+strings.Join(names, ", ")+"; "+etcdForms, nil)
+		return t, kit.NewURLError(target, "unknown query parameter "+kit.QueryNames(t.Query)+"; "+etcdForms, nil)
 	}
 	if t.User != "" && t.Pass == "" {
 		return t, kit.NewURLError(target, "user needs pass (go-zero authenticates with both)", nil)

@@ -5,8 +5,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/dtmkit/drivers/kit"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // The URL forms of upstream's kratos clients that are not kratos' own.

@@ -10,14 +10,35 @@ mkdir -p bench
 raw=bench/raw.txt
 : >"$raw"
 
+# The conformance packages, one per driver: every conformance/<dir> whose
+# tests run the suite (TestConformance). Each must benchmark it too, or the
+# driver would be left out of the figures without a word.
+conformance_pkgs=()
+for dir in conformance/*/; do
+  dir=${dir%/}
+  grep -qs '^func TestConformance(' "$dir"/*_test.go || continue
+  if ! grep -qs '^func BenchmarkConformance(' "$dir"/*_test.go; then
+    echo "bench.sh: $dir runs the conformance suite but has no BenchmarkConformance" >&2
+    exit 1
+  fi
+  conformance_pkgs+=("./$dir")
+done
+if [ ${#conformance_pkgs[@]} -eq 0 ]; then
+  echo "bench.sh: no conformance package found under conformance/" >&2
+  exit 1
+fi
+status=0
+
 echo "== hot path: ParseServerMethod per driver and URL form, baseline = dtm's default split"
 go test -run '^$' -bench 'SplitBranchURL|ParseServerMethod|Baseline' -benchmem \
   -benchtime "$BENCHTIME" -timeout 5m ./kit/ ./driver-*/ | tee -a "$raw"
 
-echo "== transactions through each driver against a real dtm (one process per driver)"
-status=0
-for pkg in ./conformance/protocol1 ./conformance/gozero ./conformance/kratos ./conformance/polaris; do
-  [ -d "$pkg" ] || continue
+echo "== upstream drivers' ParseServerMethod, in a module of their own (scripts/upstreambench)"
+(cd scripts/upstreambench && GOWORK=off go test -run '^$' -bench . -benchmem \
+  -benchtime "$BENCHTIME" -timeout 10m .) | tee -a "$raw" || status=1
+
+echo "== transactions through each driver against a real dtm (one process per driver): ${conformance_pkgs[*]}"
+for pkg in "${conformance_pkgs[@]}"; do
   go test -run '^$' -bench 'Conformance' -benchtime 1x -timeout 15m "$pkg" | tee -a "$raw" || status=1
 done
 

@@ -14,6 +14,7 @@ package use
 
 import (
 	"github.com/dtm-labs/dtmdriver"
+
 	gozero "github.com/dtmkit/drivers/driver-gozero"
 	"github.com/dtmkit/drivers/kit"
 )

@@ -6,8 +6,9 @@ import (
 	"testing"
 
 	"github.com/dtm-labs/dtmdriver"
-	gozero "github.com/dtmkit/drivers/driver-gozero"
 	"google.golang.org/grpc/resolver"
+
+	gozero "github.com/dtmkit/drivers/driver-gozero"
 )
 
 // TestImportSelects checks what a blank import gives a client: the driver is

@@ -14,6 +14,7 @@ package use
 
 import (
 	"github.com/dtm-labs/dtmdriver"
+
 	kratosdriver "github.com/dtmkit/drivers/driver-kratos"
 	"github.com/dtmkit/drivers/kit"
 )

@@ -6,8 +6,9 @@ import (
 	"testing"
 
 	"github.com/dtm-labs/dtmdriver"
-	kratosdriver "github.com/dtmkit/drivers/driver-kratos"
 	"google.golang.org/grpc/resolver"
+
+	kratosdriver "github.com/dtmkit/drivers/driver-kratos"
 )
 
 // TestImportSelects checks what a blank import gives a client: the driver is

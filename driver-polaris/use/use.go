@@ -13,6 +13,7 @@ package use
 
 import (
 	"github.com/dtm-labs/dtmdriver"
+
 	polaris "github.com/dtmkit/drivers/driver-polaris"
 	"github.com/dtmkit/drivers/kit"
 )

@@ -6,8 +6,9 @@ import (
 	"testing"
 
 	"github.com/dtm-labs/dtmdriver"
-	polaris "github.com/dtmkit/drivers/driver-polaris"
 	"google.golang.org/grpc/resolver"
+
+	polaris "github.com/dtmkit/drivers/driver-polaris"
 )
 
 // TestImportSelects checks what a blank import gives a client: the driver is

@@ -13,6 +13,7 @@ package use
 
 import (
 	"github.com/dtm-labs/dtmdriver"
+
 	protocol1 "github.com/dtmkit/drivers/driver-protocol1"
 	"github.com/dtmkit/drivers/kit"
 )

@@ -6,8 +6,9 @@ import (
 	"testing"
 
 	"github.com/dtm-labs/dtmdriver"
-	protocol1 "github.com/dtmkit/drivers/driver-protocol1"
 	"google.golang.org/grpc/resolver"
+
+	protocol1 "github.com/dtmkit/drivers/driver-protocol1"
 )
 
 // TestImportSelects checks what a blank import gives a client: the driver is
