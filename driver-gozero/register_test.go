@@ -71,7 +71,7 @@ func TestRegisterGrpcServiceRejects(t *testing.T) {
 // be corrected.
 func TestApplySecurityRefusesASecondIdentity(t *testing.T) {
 	target := func(user, pass string) kit.EtcdTarget {
-		return kit.EtcdTarget{Hosts: []string{"b.invalid:2379", "a.invalid:2379"}, Key: "k", User: user, Pass: pass}
+		return kit.EtcdTarget{Hosts: []string{"b.invalid:2379", "a.invalid:2379"}, Key: "k", User: user, Pass: kit.NewSecret(pass)}
 	}
 	// the record is process-wide, as go-zero's registries are: leave it
 	// as found, so that the test can run again in this process

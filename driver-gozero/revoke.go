@@ -27,10 +27,14 @@ func (p *publication) waitRevoked() error {
 	if err != nil {
 		return fail("TLS", err)
 	}
+	pass, err := t.Password()
+	if err != nil {
+		return fail("credentials", err)
+	}
 	cli, err := clientv3.New(clientv3.Config{
 		Endpoints:   t.Hosts,
 		Username:    t.User,
-		Password:    t.Pass,
+		Password:    pass,
 		TLS:         tlsCfg,
 		DialTimeout: revokeTimeout,
 		Logger:      zap.NewNop(),

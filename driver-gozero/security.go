@@ -12,10 +12,23 @@ import (
 )
 
 // etcdSecurity is what go-zero's account and TLS registries hold for one
-// etcd host list.
+// etcd host list. The password is a kit.Secret, which no formatting shows.
 type etcdSecurity struct {
-	user, pass string
-	tls        kit.TLSFiles
+	user     string
+	pass     kit.Secret
+	passFile string
+	tls      kit.TLSFiles
+}
+
+// isZero reports whether s names no credentials and no TLS files.
+func (s etcdSecurity) isZero() bool {
+	return s.user == "" && !s.pass.IsSet() && s.passFile == "" && s.tls == (kit.TLSFiles{})
+}
+
+// same reports whether s and o are the same identity: the same user and TLS
+// files, and the same password or the same password file.
+func (s etcdSecurity) same(o etcdSecurity) bool {
+	return s.user == o.user && s.pass.Equal(o.pass) && s.passFile == o.passFile && s.tls == o.tls
 }
 
 // applied records the settings given to go-zero per host list. go-zero keys
@@ -36,39 +49,49 @@ var applied = struct {
 
 // applySecurity gives go-zero's account and TLS registries the credentials
 // and TLS files of t, for publishing and for resolving on t's hosts. A target
-// without either changes nothing and uses whatever is registered. The
+// without either changes nothing and uses whatever is registered. A password
+// file is read here, when go-zero is about to connect, and again on every
+// call, so that a rotated file reaches the clients go-zero creates next. The
 // returned release forgets the settings when the caller's first use of them
 // failed (a wrong password, say), so that a corrected target is accepted.
 func applySecurity(t kit.EtcdTarget) (release func(), err error) {
-	s := etcdSecurity{user: t.User, pass: t.Pass, tls: t.TLS}
-	if s == (etcdSecurity{}) {
+	s := etcdSecurity{user: t.User, pass: t.Pass, passFile: t.PassFile, tls: t.TLS}
+	if s.isZero() {
 		return func() {}, nil
 	}
 	hosts := sortedHosts(t.Hosts)
 	key := strings.Join(hosts, ",")
 	applied.Lock()
 	defer applied.Unlock()
-	if prev, ok := applied.byHosts[key]; ok {
-		if prev != s {
-			return nil, fmt.Errorf("etcd %s is already used with other credentials or TLS files in this process; "+
-				"go-zero keeps one identity per host list", key)
-		}
+	prev, ok := applied.byHosts[key]
+	if ok && !prev.same(s) {
+		return nil, fmt.Errorf("etcd %s is already used with other credentials or TLS files in this process; "+
+			"go-zero keeps one identity per host list", key)
+	}
+	if ok && s.passFile == "" {
 		return func() {}, nil
 	}
-	if s.tls.Enabled {
+	pass, err := t.Password()
+	if err != nil {
+		return nil, fmt.Errorf("etcd %s: %w", key, err)
+	}
+	if !ok && s.tls.Enabled {
 		f := s.tls
 		if err := discov.RegisterTLS(hosts, f.CertFile, f.KeyFile, f.CAFile, f.InsecureSkipVerify); err != nil {
 			return nil, fmt.Errorf("etcd %s: load TLS files: %w", key, err)
 		}
 	}
 	if s.user != "" {
-		discov.RegisterAccount(hosts, s.user, s.pass)
+		discov.RegisterAccount(hosts, s.user, pass)
+	}
+	if ok { // a password file read again
+		return func() {}, nil
 	}
 	applied.byHosts[key] = s
 	return func() {
 		applied.Lock()
 		defer applied.Unlock()
-		if applied.byHosts[key] == s {
+		if cur, ok := applied.byHosts[key]; ok && cur.same(s) {
 			delete(applied.byHosts, key)
 		}
 	}, nil

@@ -8,7 +8,7 @@ import (
 
 // etcdForms is quoted in errors so users see what would have worked.
 const etcdForms = "want etcd://h1:2379,h2:2379/key or etcd:///h1:2379,h2:2379?key=key (or discov://), " +
-	"optionally with user, pass, certFile, certKeyFile, caFile, insecureSkipVerify in the query"
+	"optionally with user, pass (or passwordFile), certFile, certKeyFile, caFile, insecureSkipVerify in the query"
 
 // parseEtcdTarget parses an etcd or discov target in either of go-zero's
 // forms and checks what go-zero needs beyond kit.ParseEtcdTarget: its TLS
@@ -39,8 +39,8 @@ func parseEtcdTarget(target string) (kit.EtcdTarget, error) {
 	if len(t.Query) > 0 {
 		return t, kit.NewURLError(target, "unknown query parameter "+kit.QueryNames(t.Query)+"; "+etcdForms, nil)
 	}
-	if t.User != "" && t.Pass == "" {
-		return t, kit.NewURLError(target, "user needs pass (go-zero authenticates with both)", nil)
+	if t.User != "" && !t.Pass.IsSet() && t.PassFile == "" {
+		return t, kit.NewURLError(target, "user needs pass or passwordFile (go-zero authenticates with both)", nil)
 	}
 	if f := t.TLS; f.Enabled && (f.CertFile == "" || f.KeyFile == "" || f.CAFile == "") {
 		return t, kit.NewURLError(target, "TLS needs certFile, certKeyFile and caFile (go-zero loads all three)", nil)

@@ -83,11 +83,16 @@ func (c *cluster) connect(ctx context.Context, t kit.EtcdTarget) {
 		c.err = fmt.Errorf("etcd %s TLS: %w", c.hosts, err)
 		return
 	}
+	pass, err := t.Password()
+	if err != nil {
+		c.err = fmt.Errorf("connect to etcd %s%s: %w", c.hosts, who, err)
+		return
+	}
 	client, err := clientv3.New(clientv3.Config{
 		Endpoints:   t.Hosts,
 		DialTimeout: dialTimeout,
 		Username:    t.User,
-		Password:    t.Pass,
+		Password:    pass,
 		TLS:         tlsConfig,
 		Context:     ctx,
 		LogConfig:   quietEtcdLog(),

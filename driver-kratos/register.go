@@ -29,7 +29,9 @@ type registration struct {
 //
 // target is etcd://<hosts>/<service> or discovery://<hosts>/<service> (or
 // go-zero's etcd:///<hosts>?key=<service>), with optional
-// user, pass, tls=true, caPath, certPath and certKeyPath query parameters.
+// user, pass (or passwordFile, a file holding the password, read when the
+// driver connects), tls=true, caPath, certPath and certKeyPath query
+// parameters.
 // endpoint is host:port or grpc://host:port. An empty target is a no-op.
 // The first registry registered in is where discovery:///<service> resolves.
 func (d *Driver) RegisterGrpcService(target, endpoint string) error {

@@ -14,7 +14,7 @@ const branchForms = "want discovery://<etcd hosts>/<service>, discovery:///<serv
 
 // targetParams are the query parameters of an etcd target, upstream's names
 // first; kit.ParseEtcdTarget consumes them.
-const targetParams = "user, pass, tls, caPath, certPath, certKeyPath"
+const targetParams = "user, pass (or passwordFile), tls, caPath, certPath, certKeyPath"
 
 // errNoHome explains discovery:///<service> in a process that registered
 // nothing, typically a client.

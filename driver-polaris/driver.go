@@ -88,9 +88,11 @@ func (d *Driver) RegisterGrpcResolver() {
 // RegisterGrpcService registers endpoint ("host:port") in Polaris as an
 // instance of the service that target names,
 // "polaris://<service>?namespace=<ns>&token=<t>&ttl=<seconds>&weight=<w>",
-// with polaris-go heartbeating every ttl seconds (default 5). dtm calls it
-// once at start-up with MicroService.Target and EndPoint and exits on an
-// error. An empty target is a no-op.
+// with polaris-go heartbeating every ttl seconds (default 5). tokenFile=<file>
+// may replace token=: a file holding the service token, read for each
+// request, so that dtm's conf.yml and log hold no token. dtm calls it once
+// at start-up with MicroService.Target and EndPoint and exits on an error.
+// An empty target is a no-op.
 func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	if target == "" {
 		return nil

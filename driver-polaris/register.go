@@ -14,7 +14,7 @@ import (
 )
 
 // registerForms is quoted in errors about RegisterService's target.
-const registerForms = "want polaris://<service>?namespace=<ns>[&token=<t>][&ttl=<seconds>][&weight=<w>]"
+const registerForms = "want polaris://<service>?namespace=<ns>[&token=<t> or &tokenFile=<file>][&ttl=<seconds>][&weight=<w>]"
 
 // DefaultTTL is the heartbeat TTL, in seconds, of a target that sets none.
 const DefaultTTL = 5
@@ -25,11 +25,15 @@ const maxTTL = 60
 
 // registration is one instance registered through RegisterService.
 type registration struct {
-	namespace, service, token string
-	host                      string
-	port                      int
-	ttl                       int
-	weight                    *int
+	namespace, service string
+	// token is the service token written in the target; tokenFile names a
+	// file holding it instead, read for each request.
+	token     kit.Secret
+	tokenFile string
+	host      string
+	port      int
+	ttl       int
+	weight    *int
 }
 
 // parseRegistration reads RegisterService's target and endpoint.
@@ -62,7 +66,9 @@ func parseRegistration(target, endpoint string) (*registration, error) {
 			}
 			r.namespace = v[0]
 		case "token":
-			r.token = v[0]
+			r.token = kit.NewSecret(v[0])
+		case "tokenFile":
+			r.tokenFile = v[0]
 		case "ttl":
 			n, err := strconv.Atoi(v[0])
 			if err != nil || n < 1 || n > maxTTL {
@@ -78,6 +84,9 @@ func parseRegistration(target, endpoint string) (*registration, error) {
 		default:
 			return nil, kit.NewURLError(target, "unknown query parameter "+k+": "+registerForms, nil)
 		}
+	}
+	if r.token.IsSet() && r.tokenFile != "" {
+		return nil, kit.NewURLError(target, "token and tokenFile: give one", nil)
 	}
 	if err := kit.ValidateHostPort(endpoint); err != nil {
 		return nil, kit.NewURLError(endpoint, "EndPoint must be host:port", err)
@@ -97,12 +106,16 @@ func (d *Driver) register(target, endpoint string) error {
 	if err != nil {
 		return err
 	}
+	token, err := r.serviceToken()
+	if err != nil {
+		return r.errorf("register", token, err)
+	}
 	ctx, err := d.SDKContext()
 	if err != nil {
 		return err
 	}
 	req := &api.InstanceRegisterRequest{}
-	req.Namespace, req.Service, req.ServiceToken = r.namespace, r.service, r.token
+	req.Namespace, req.Service, req.ServiceToken = r.namespace, r.service, token.Reveal()
 	req.Host, req.Port = r.host, r.port
 	req.SetTTL(r.ttl)
 	req.Weight = r.weight
@@ -111,7 +124,7 @@ func (d *Driver) register(target, endpoint string) error {
 	// RegisterInstance heartbeats every TTL from polaris-go's own goroutine,
 	// until Deregister or the context's destruction.
 	if _, err := api.NewProviderAPIByContext(ctx).RegisterInstance(req); err != nil {
-		return r.errorf("register", err)
+		return r.errorf("register", token, err)
 	}
 	d.addRegistration(r)
 	return nil
@@ -119,22 +132,40 @@ func (d *Driver) register(target, endpoint string) error {
 
 // deregister removes r from polaris and stops its heartbeat.
 func (r *registration) deregister(provider api.ProviderAPI) error {
+	token, err := r.serviceToken()
+	if err != nil {
+		return r.errorf("deregister", token, err)
+	}
 	req := &api.InstanceDeRegisterRequest{}
-	req.Namespace, req.Service, req.ServiceToken = r.namespace, r.service, r.token
+	req.Namespace, req.Service, req.ServiceToken = r.namespace, r.service, token.Reveal()
 	req.Host, req.Port = r.host, r.port
 	if err := provider.Deregister(req); err != nil {
-		return r.errorf("deregister", err)
+		return r.errorf("deregister", token, err)
 	}
 	return nil
+}
+
+// serviceToken returns the service token: the one in the target, or the
+// content of tokenFile, read now, so that a rotated file is read by the next
+// request. Errors name the file, never its content.
+func (r *registration) serviceToken() (kit.Secret, error) {
+	if r.tokenFile == "" {
+		return r.token, nil
+	}
+	token, err := kit.ReadSecretFile(r.tokenFile)
+	if err != nil {
+		return kit.Secret{}, fmt.Errorf("service token: %w", err)
+	}
+	return token, nil
 }
 
 // errorf describes a failed operation on r. polaris-go's errors may print
 // the request, token included, so the token is cut from their text (and the
 // error is not wrapped, which would keep the original text reachable).
-func (r *registration) errorf(op string, err error) error {
+func (r *registration) errorf(op string, token kit.Secret, err error) error {
 	text := err.Error()
-	if r.token != "" {
-		text = strings.ReplaceAll(text, r.token, kit.Redacted)
+	if t := token.Reveal(); t != "" {
+		text = strings.ReplaceAll(text, t, kit.Redacted)
 	}
 	return fmt.Errorf(errPrefix+"%s %s as an instance of %s in namespace %s: %w",
 		op, net.JoinHostPort(r.host, strconv.Itoa(r.port)), r.service, r.namespace, errors.New(text))

@@ -10,7 +10,7 @@ func TestParseRegistration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.service != "dtmservice" || r.namespace != "prod" || r.token != "hunter2" || r.ttl != 2 ||
+	if r.service != "dtmservice" || r.namespace != "prod" || r.token.Reveal() != "hunter2" || r.ttl != 2 ||
 		r.weight == nil || *r.weight != 300 || r.host != "10.0.0.1" || r.port != 36790 {
 		t.Fatalf("parseRegistration = %+v", r)
 	}

@@ -4,10 +4,13 @@
 //	go install github.com/dtmkit/drivers/cmd/dtm@v0.1.0 && dtm -c cmd/dtm/conf/gozero.yml
 //
 // conf/ has a sample configuration per driver. dtm's admin UI is not
-// bundled; everything else is dtm's own entry point and flags.
+// bundled; everything else is dtm's own entry point and flags. Its stdout
+// and stderr pass through kit.Redact in a filter process, so that a password
+// written in conf.yml stays out of the log (see logfilter.go).
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -25,6 +28,15 @@ import (
 var Version string
 
 func main() {
+	if isLogFilter() {
+		runLogFilter()
+		return
+	}
+	if err := startLogFilter(); err != nil {
+		// fail closed: without the filter, a password could reach the log
+		fmt.Fprintf(os.Stderr, "dtm: start the log filter: %v\n", err)
+		os.Exit(1)
+	}
 	app, _ := entry.Main(&Version)
 	if app == nil { // -v or -h
 		return

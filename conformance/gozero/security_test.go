@@ -3,6 +3,8 @@ package gozero_test
 import (
 	"context"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +71,19 @@ func (s *secureEtcd) query(pass string) string {
 	}.Encode()
 }
 
+// queryFile is query with the password named by a file (passwordFile)
+// rather than written in the target.
+func (s *secureEtcd) queryFile(t *testing.T, pass string) string {
+	file := filepath.Join(t.TempDir(), "etcd-password")
+	if err := os.WriteFile(file, []byte(pass+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := url.ParseQuery(s.query(pass))
+	q.Del("pass")
+	q.Set("passwordFile", file)
+	return q.Encode()
+}
+
 // zrpcConf is how a go-zero service configures this etcd.
 func (s *secureEtcd) zrpcConf(key string) discov.EtcdConf {
 	c := s.etcd.Certs
@@ -107,18 +122,19 @@ func testWrongPassword(t *testing.T, h *harness, env *conformance.Env) {
 
 // testEtcdAuthTLS runs dtm's registration, resolution and a saga end to end
 // on etcd with auth and TLS, each through the credentials and files named in
-// a target's query.
+// a target's query: dtm's password in a file (passwordFile), the branch's
+// written inline.
 func testEtcdAuthTLS(t *testing.T, h *harness, env *conformance.Env) {
 	s := h.securedEtcd(t)
 	hosts := s.etcd.Hosts()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	// dtm registers itself with the credentials in its Target ...
+	// dtm registers itself with the credentials its Target names ...
 	const dtmSecureKey = "dtm-secure"
 	d := &gozero.Driver{}
 	defer d.Close()
-	if err := d.RegisterGrpcService("etcd://"+hosts+"/"+dtmSecureKey+"?"+s.query(rootPassword), env.Dtm.GrpcAddr); err != nil {
+	if err := d.RegisterGrpcService("etcd://"+hosts+"/"+dtmSecureKey+"?"+s.queryFile(t, rootPassword), env.Dtm.GrpcAddr); err != nil {
 		t.Fatalf("RegisterGrpcService on etcd with auth and TLS: %v", err)
 	}
 	if ok, err := listed(s.client, dtmSecureKey, env.Dtm.GrpcAddr); err != nil || !ok {

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -110,9 +112,23 @@ func (s *secureEtcd) query(user, pass string) string {
 	}.Encode()
 }
 
+// queryFile is query with the password named by a file (passwordFile)
+// rather than written in the target.
+func (s *secureEtcd) queryFile(t *testing.T, user, pass string) string {
+	file := filepath.Join(t.TempDir(), "etcd-password")
+	if err := os.WriteFile(file, []byte(pass+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := url.ParseQuery(s.query(user, pass))
+	q.Del("pass")
+	q.Set("passwordFile", file)
+	return q.Encode()
+}
+
 // testEtcdAuthTLS: with etcd requiring a password and TLS, dtm registers,
 // clients reach dtm, and dtm reaches a kratos service, all with the
-// credentials and CA given in the URLs' query.
+// credentials and CA given in the URLs' query: dtm's password in a file
+// (passwordFile), the others written inline.
 func testEtcdAuthTLS(t *testing.T, h *harness, env *conformance.Env) {
 	s := h.mustSecureEtcd(t)
 	inst, err := startKratosInstance(timeout(t, 30*time.Second), s.client, "securebusi", env.Bank.Register("secure-1"))
@@ -124,7 +140,7 @@ func testEtcdAuthTLS(t *testing.T, h *harness, env *conformance.Env) {
 	// a dtm replica registering in the secure etcd
 	d := &kratosdriver.Driver{}
 	t.Cleanup(func() { _ = d.Close() })
-	target := "discovery://" + s.Hosts() + "/" + dtmService + "?" + s.query("root", s.password)
+	target := "discovery://" + s.Hosts() + "/" + dtmService + "?" + s.queryFile(t, "root", s.password)
 	if err := d.RegisterGrpcService(target, "grpc://"+env.Dtm.GrpcAddr); err != nil {
 		t.Fatalf("RegisterGrpcService on etcd with auth and TLS: %v", err)
 	}
