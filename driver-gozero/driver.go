@@ -4,8 +4,9 @@
 //
 // Blank-import the package to register the driver, then select it with
 // dtmgrpc.UseDriver(gozero.Name) in clients or MicroService.Driver:
-// dtm-driver-gozero in dtm's conf.yml. Branch URLs are a go-zero target with
-// the gRPC method appended, for example
+// dtm-driver-gozero in dtm's conf.yml. In clients, a blank import of the use
+// subpackage does both, as upstream's github.com/dtm-labs/driver-gozero does.
+// Branch URLs are a go-zero target with the gRPC method appended, for example
 //
 //	etcd://127.0.0.1:2379/trans.rpc/trans.Trans/TransIn
 //	etcd:///127.0.0.1:2379,127.0.0.2:2379?key=trans.rpc/trans.Trans/TransIn

@@ -16,7 +16,8 @@
 //
 // Blank-import the package to register the driver, then select it with
 // dtmdriver.Use(kratosdriver.Name) in clients, or MicroService.Driver:
-// dtm-driver-kratos in dtm's conf.yml.
+// dtm-driver-kratos in dtm's conf.yml. In clients, a blank import of the use
+// subpackage does both, as upstream's github.com/dtm-labs/driver-kratos does.
 package kratosdriver
 
 import (

@@ -7,7 +7,8 @@
 // resolver and balancer, so it does not need grpc-go-polaris (which no longer
 // compiles with current grpc). Blank-import the package to register the
 // driver, then select it with dtmdriver.Use(polaris.Name) in clients or
-// MicroService.Driver: dtm-driver-polaris in dtm's conf.yml.
+// MicroService.Driver: dtm-driver-polaris in dtm's conf.yml (in clients, a
+// blank import of the use subpackage does both).
 //
 // The driver holds one polaris-go SDK context, created on first use against
 // the addresses chosen by Configure, POLARIS_ADDRESSES, ./polaris.yaml or

@@ -4,7 +4,8 @@
 // A branch URL "protocol1://10.0.0.1:8080,10.0.0.2:8080/pkg.Svc/Method" calls
 // Method on those addresses, round robin. Blank-import the package to register
 // the driver, then select it with dtmdriver.Use(protocol1.Name) in clients or
-// MicroService.Driver: dtm-driver-protocol1 in dtm's conf.yml.
+// MicroService.Driver: dtm-driver-protocol1 in dtm's conf.yml (in clients, a
+// blank import of the use subpackage does both).
 package protocol1
 
 import (

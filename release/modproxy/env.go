@@ -23,6 +23,7 @@ func Env(dir string) ([]string, error) {
 	}
 	env := withoutGoVars(os.Environ())
 	return append(env,
+		godebugWithoutIndex(),
 		"GOWORK=off",
 		"GOPROXY="+proxy,
 		"GONOSUMDB="+strings.TrimSuffix(Prefix, "/"),
@@ -31,13 +32,27 @@ func Env(dir string) ([]string, error) {
 	), nil
 }
 
+// godebugWithoutIndex returns GODEBUG with goindex=0 added. The go command
+// indexes the packages of each module in the module cache by module path and
+// version, in the build cache, once: a module cache directory never changes.
+// Ours do between runs under one version (ForgetCached removes them, the build
+// cache stays), so an index of an earlier tree would list files that are gone
+// and miss new ones (a build then fails with "undefined" for what a new file
+// declares).
+func godebugWithoutIndex() string {
+	if v := os.Getenv("GODEBUG"); v != "" {
+		return "GODEBUG=" + v + ",goindex=0"
+	}
+	return "GODEBUG=goindex=0"
+}
+
 // withoutGoVars drops the variables Env sets, so that the caller's own values
 // (GOFLAGS=-mod=vendor, a GOWORK path) cannot override them.
 func withoutGoVars(env []string) []string {
 	out := env[:0:0]
 	for _, kv := range env {
 		switch strings.SplitN(kv, "=", 2)[0] {
-		case "GOWORK", "GOPROXY", "GONOSUMDB", "GOFLAGS", "GOTOOLCHAIN":
+		case "GOWORK", "GOPROXY", "GONOSUMDB", "GOFLAGS", "GOTOOLCHAIN", "GODEBUG":
 			continue
 		}
 		out = append(out, kv)
