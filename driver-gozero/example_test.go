@@ -61,5 +61,5 @@ func Example_client() {
 	// Output:
 	// etcd:///127.0.0.1:2379?key=trans.rpc /trans.Trans/TransOut
 	// etcd://127.0.0.1:2379/trans.rpc /trans.Trans/TransIn
-	// bad URL "consul://127.0.0.1:8500/trans.rpc/trans.Trans/TransIn": want scheme etcd, discov, direct or k8s
+	// dtm-driver-gozero: bad URL "consul://127.0.0.1:8500/trans.rpc/trans.Trans/TransIn": want scheme etcd, discov, direct or k8s
 }

@@ -62,5 +62,5 @@ func Example_client() {
 	// Output:
 	// discovery://127.0.0.1:2379/bank /bank.v1.Bank/TransOut
 	// etcd://127.0.0.1:2379/bank /bank.v1.Bank/TransIn
-	// bad URL "etcd:///bank/bank.v1.Bank/TransIn": etcd:// names the etcd hosts: write etcd://<etcd hosts>/<service> (or etcd:///<etcd hosts>?key=<service>); for the registry dtm registered in, write discovery:///<service>
+	// dtm-driver-kratos: bad URL "etcd:///bank/bank.v1.Bank/TransIn": etcd:// names the etcd hosts: write etcd://<etcd hosts>/<service> (or etcd:///<etcd hosts>?key=<service>); for the registry dtm registered in, write discovery:///<service>
 }

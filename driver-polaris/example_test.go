@@ -64,5 +64,5 @@ func Example_client() {
 	// Output:
 	// polaris://bank?namespace=prod /bank.v1.Bank/TransOut
 	// polaris://bank?namespace=prod /bank.v1.Bank/TransIn
-	// bad URL "polaris:///bank.v1.Bank/TransIn": no service name: want polaris://<service>/pkg.Service/Method[?namespace=<ns>] or host:port/pkg.Service/Method
+	// dtm-driver-polaris: bad URL "polaris:///bank.v1.Bank/TransIn": no service name: want polaris://<service>/pkg.Service/Method[?namespace=<ns>] or host:port/pkg.Service/Method
 }

@@ -25,7 +25,7 @@ func Example_server() {
 	fmt.Println(d.RegisterService("protocol1://127.0.0.1:36790", "localhost"))
 	// Output:
 	// <nil>
-	// bad URL "localhost": EndPoint must be host:port: "localhost" is not host:port
+	// dtm-driver-protocol1: bad URL "localhost": EndPoint must be host:port: "localhost" is not host:port
 }
 
 // A client selects the driver once, with a blank import of
@@ -59,5 +59,5 @@ func Example_client() {
 	// Output:
 	// protocol1://10.0.0.1:8080,10.0.0.2:8080 /trans.Trans/TransOut
 	// 10.0.0.1:8080 /trans.Trans/TransIn
-	// bad URL "protocol1://10.0.0.1/trans.Trans/TransIn": bad protocol1 URL: "10.0.0.1" is not host:port
+	// dtm-driver-protocol1: bad URL "protocol1://10.0.0.1/trans.Trans/TransIn": bad protocol1 URL: "10.0.0.1" is not host:port
 }
