@@ -49,7 +49,7 @@ func Example_client() {
 	for _, branch := range []string{
 		"etcd:///127.0.0.1:2379?key=trans.rpc/trans.Trans/TransOut",
 		"etcd://127.0.0.1:2379/trans.rpc/trans.Trans/TransIn",
-		"consul://127.0.0.1:8500/trans.rpc/trans.Trans/TransIn",
+		"etcd://127.0.0.1:2379/trans.rpc", // no method
 	} {
 		server, method, err := d.ParseServerMethod(branch)
 		if err != nil {
@@ -61,5 +61,5 @@ func Example_client() {
 	// Output:
 	// etcd:///127.0.0.1:2379?key=trans.rpc /trans.Trans/TransOut
 	// etcd://127.0.0.1:2379/trans.rpc /trans.Trans/TransIn
-	// dtm-driver-gozero: bad URL "consul://127.0.0.1:8500/trans.rpc/trans.Trans/TransIn": want scheme etcd, discov, direct or k8s
+	// dtm-driver-gozero: bad URL "etcd://127.0.0.1:2379/trans.rpc": no method: want .../pkg.Service/Method
 }
