@@ -82,17 +82,16 @@ func testWeightedSplit(t *testing.T, h *harness, env *conformance.Env) {
 	}
 }
 
-// notifySlack is what polaris adds to 3×TTL, at most, before polaris-go
-// tells the driver that a silent instance is unhealthy: the server expires
-// an instance once 3×TTL have passed since its last heartbeat, counted in
-// whole seconds (1 s) and checked on a timer with up to 1 s of jitter (1 s);
-// polaris-go polls the server every 2 s plus up to 2 s of jitter (4 s). The
-// last heartbeat came up to one TTL before the stop, which only shortens
-// the wait. Measured here with the driver's periodic re-read off (the
-// harness sets ResolverRefresh to an hour): 4.8 to 7.8 s after the stop for
-// a TTL of 2 s, against the bound of 12 s; a driver that relied on its 10 s
-// re-read instead of the notification would take up to 3×TTL + 2 s + 10 s.
-const notifySlack = 6 * time.Second
+// notifySlack bounds the time from the server marking an instance
+// unhealthy to the driver dropping it, which is polaris-go's notification:
+// polaris-go polls the server every 2 s plus up to 2 s of jitter, and the
+// server's discovery cache takes up to a second to show the change. The
+// server's own expiry (3×TTL after the last heartbeat, in whole seconds, on
+// a timer) is timed apart: it took 4.4 to 13.7 s for a TTL of 2 s here, the
+// slow ones on a loaded machine. Measured from the mark to the drop, with
+// the driver's periodic re-read off (the harness sets ResolverRefresh to an
+// hour): 1.1 to 3.8 s in five runs.
+const notifySlack = 5 * time.Second
 
 // dropOutSlack is what polaris adds to 3×TTL before a deregistered
 // instance's listing goes (CloseDeregisters): the server writes the status
@@ -134,13 +133,8 @@ func testHeartbeatLoss(t *testing.T, h *harness, env *conformance.Env) {
 	}
 	insts[1].stopHeartbeat()
 	stopped := time.Now()
-	limit := 3*ttl + notifySlack
-	var unhealthyAfter time.Duration
 	streak := 0 // consecutive calls served by hb-1
-	err := infra.WaitFor(limit+5*time.Second, "hb-2 to leave resolution", func() bool {
-		if healthy, err := h.isListed("default", "hb", insts[1].addr, true); unhealthyAfter == 0 && err == nil && !healthy {
-			unhealthyAfter = time.Since(stopped)
-		}
+	err := infra.WaitFor(3*ttl+30*time.Second, "hb-2 to leave resolution", func() bool {
 		inst, err := callOnce(env, conn, user)
 		switch {
 		case err != nil:
@@ -156,16 +150,24 @@ func testHeartbeatLoss(t *testing.T, h *harness, env *conformance.Env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dropped := time.Since(stopped)
-	listedAs := "still listed healthy by the harness' own SDK"
-	if unhealthyAfter > 0 {
-		listedAs = "listed unhealthy after " + unhealthyAfter.Round(100*time.Millisecond).String()
+	dropped := time.Now()
+	var marked time.Time
+	if err := infra.WaitFor(10*time.Second, "the server to log hb-2 unhealthy", func() bool {
+		var ok bool
+		marked, ok = h.srv.UnhealthyAt(insts[1].addr)
+		return ok
+	}); err != nil {
+		t.Fatalf("hb-2 left resolution %v after its heartbeat stopped, but %v", dropped.Sub(stopped).Round(100*time.Millisecond), err)
 	}
-	t.Logf("TTL %v: hb-2 out of the driver's resolution after %v, %s (3×TTL = %v)",
-		ttl, dropped.Round(100*time.Millisecond), listedAs, 3*ttl)
-	if dropped > limit {
-		t.Errorf("hb-2 left resolution %v after its heartbeat stopped, want within 3×TTL + %v = %v: "+
-			"polaris-go's change notification should have reached the driver", dropped, notifySlack, limit)
+	lag := dropped.Sub(marked)
+	t.Logf("TTL %v: the server marked hb-2 unhealthy %v after its heartbeat stopped (3×TTL = %v); "+
+		"it left the driver's resolution %v later", ttl, marked.Sub(stopped).Round(100*time.Millisecond), 3*ttl, lag.Round(100*time.Millisecond))
+	switch {
+	case lag < 0:
+		t.Errorf("hb-2 left resolution %v before the server marked it unhealthy: not through polaris' notification", -lag)
+	case lag > notifySlack:
+		t.Errorf("hb-2 left resolution %v after the server marked it unhealthy, want within %v: "+
+			"polaris-go's change notification should have reached the driver", lag, notifySlack)
 	}
 }
 
