@@ -312,7 +312,7 @@ func goWork(t *testing.T) workFile {
 		t.Fatalf("go work edit -json: %v", err)
 	}
 	var w struct {
-		Use []struct{ DiskPath string }
+		Use     []struct{ DiskPath string }
 		Replace []struct {
 			Old struct{ Path, Version string }
 			New struct{ Path string }
