@@ -101,7 +101,9 @@ func (h *harness) ParseCases() []conformance.ParseCase {
 		{URL: "discovery:///busi" + m + "?user=root", WantErr: "takes no query"},
 		{URL: "discovery://" + hosts + "/busi" + m + "?pass=hunter2", WantErr: "needs a user"},
 		{URL: "discovery://" + hosts + "/busi" + m + "?tls=maybe", WantErr: "not a boolean"},
-		{URL: "etcd://" + hosts + "/busi" + m, WantErr: "scheme etcd is not served"},
+		{URL: "etcd://" + hosts + "/busi" + m, Server: "etcd://" + hosts + "/busi", Method: m}, // upstream's form
+		{URL: "etcd:///busi" + m, WantErr: "etcd:// names the etcd hosts"},
+		{URL: "consul://" + hosts + "/busi" + m, WantErr: "scheme consul is not served"},
 		{URL: "direct:///127.0.0.1" + m, WantErr: "bad address"},
 		{URL: "direct://127.0.0.1:1" + m, WantErr: "addresses in the path"},
 	}
