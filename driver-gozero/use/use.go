@@ -14,6 +14,13 @@ package use
 
 import (
 	"github.com/dtm-labs/dtmdriver"
+	// zrpc registers go-zero's resolvers in its init. Imported here, that
+	// init runs before this package's, which wraps them; otherwise, in a
+	// go-zero app, it may run after and replace the driver's resolvers
+	// (round_robin, credentials from the URL) for the branch calls the app
+	// makes itself. A go-zero app links zrpc anyway; other programs can
+	// call dtmgrpc.UseDriver(gozero.Name) in main instead of importing this.
+	_ "github.com/zeromicro/go-zero/zrpc"
 
 	gozero "github.com/dtmkit/drivers/driver-gozero"
 	"github.com/dtmkit/drivers/kit"
