@@ -90,7 +90,9 @@ func report(client bank.BankClient, kind, gid, outcome string) {
 	defer cancel()
 	balances := map[int64]*bank.BalanceReply{}
 	for _, u := range []int64{1, 2} {
-		r, err := client.Balance(ctx, &bank.BalanceReq{UserId: u})
+		// the client may have dialled before the service listened: wait
+		// out its reconnection rather than fail fast
+		r, err := client.Balance(ctx, &bank.BalanceReq{UserId: u}, grpc.WaitForReady(true))
 		check("balance", err)
 		balances[u] = r
 	}

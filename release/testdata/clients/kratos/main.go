@@ -24,6 +24,7 @@ import (
 	"github.com/go-kratos/kratos/v2/log"
 	kgrpc "github.com/go-kratos/kratos/v2/transport/grpc"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc"
 
 	"example.com/kratos-app/bank"
 )
@@ -119,7 +120,9 @@ func report(client bank.BankClient, kind, gid, outcome string) {
 	defer cancel()
 	balances := map[int64]*bank.BalanceReply{}
 	for _, u := range []int64{1, 2} {
-		r, err := client.Balance(ctx, &bank.BalanceReq{UserId: u})
+		// the client may have dialled before the service listened: wait
+		// out its reconnection rather than fail fast
+		r, err := client.Balance(ctx, &bank.BalanceReq{UserId: u}, grpc.WaitForReady(true))
 		check("balance", err)
 		balances[u] = r
 	}
