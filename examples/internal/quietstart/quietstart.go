@@ -5,8 +5,8 @@
 //     unset; the quickstart installs its own logger for dtm anyway.
 //   - etcd's client and polaris' API both register a protobuf file named
 //     "auth.proto". They describe different packages, so the conflict is
-//     harmless; driver-polaris lets such binaries start and warns about it,
-//     which is right for a server but noise in a demo.
+//     harmless; driver-polaris sets the runtime to ignore it, and this
+//     does the same for demos whatever drivers they link.
 //
 // It imports only os, so Go initialises it before those packages: among
 // packages ready to initialise, the first by import path goes first, and
