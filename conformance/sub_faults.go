@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -169,8 +170,20 @@ func (e *Env) newGidFresh(timeout time.Duration) error {
 	defer conn.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	_, err = dtmgpb.NewDtmClient(conn).NewGid(ctx, &emptypb.Empty{}, grpc.WaitForReady(true))
-	return err
+	// grpc builds the resolver on the call's first use, ignoring ctx: a
+	// resolver whose Build never returns (seen once in go-zero's registry
+	// after an etcd restart) must fail the probe, not hang the suite
+	done := make(chan error, 1)
+	go func() {
+		_, err := dtmgpb.NewDtmClient(conn).NewGid(ctx, &emptypb.Empty{}, grpc.WaitForReady(true))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout + 5*time.Second):
+		return fmt.Errorf("no answer from %s within %s: the resolver did not finish building", e.DtmURL, timeout)
+	}
 }
 
 // ExpectAllSucceed waits until every transaction succeeded, failing on the
