@@ -8,6 +8,25 @@ import (
 	"testing"
 )
 
+// chdirTemp is t.Chdir(t.TempDir()), which needs go 1.24: this module's go
+// directive stays at 1.22 so that importing the driver does not raise a
+// user's (see "Supported versions" in README.md).
+func chdirTemp(t *testing.T) {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := os.Chdir(wd); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 func addressesOf(t *testing.T, o Options) []string {
 	t.Helper()
 	cfg, err := buildConfig(o)
@@ -20,7 +39,7 @@ func addressesOf(t *testing.T, o Options) []string {
 // Addresses come from the option, then POLARIS_ADDRESSES (or upstream's
 // hyphenated names), then ./polaris.yaml, then 127.0.0.1:8091.
 func TestAddressOrder(t *testing.T) {
-	t.Chdir(t.TempDir())
+	chdirTemp(t)
 	t.Setenv(AddressesEnv, "")
 	for _, n := range legacyAddressEnvs {
 		t.Setenv(n, "")
@@ -55,7 +74,7 @@ func TestAddressOrder(t *testing.T) {
 // polaris-go's cache goes to the per-user directory or Options.CacheDir,
 // never the working directory; the metrics listener stays off.
 func TestConfigKeepsOutOfTheWorkingDirectory(t *testing.T) {
-	t.Chdir(t.TempDir())
+	chdirTemp(t)
 	cfg, err := buildConfig(Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -43,7 +43,7 @@ func TestWithRoundRobinSpreadsCalls(t *testing.T) {
 	}
 	r := manual.NewBuilderWithScheme(fmt.Sprintf("rrtest%d", time.Now().UnixNano()))
 	r.InitialState(resolver.State{Addresses: addrs})
-	cc, err := grpc.NewClient(r.Scheme()+":///x", grpc.WithResolvers(kit.WithRoundRobin(r)),
+	cc, err := grpc.Dial(r.Scheme()+":///x", grpc.WithResolvers(kit.WithRoundRobin(r)),
 		grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)

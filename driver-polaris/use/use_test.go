@@ -26,12 +26,16 @@ func TestImportSelects(t *testing.T) {
 	}
 }
 
-// other is a second driver, for the conflict.
+// other is a second driver, for the conflict. It has the methods of both
+// dtmdriver generations, as ours do, so that the test builds at this module's
+// oldest dtmdriver (v0.0.1) as well as at v0.0.6.
 type other struct{}
 
 func (other) GetName() string                                  { return "dtm-driver-other" }
 func (other) RegisterAddrResolver()                            {}
 func (other) RegisterService(string, string) error             { return nil }
+func (other) RegisterGrpcResolver()                            {}
+func (other) RegisterGrpcService(string, string) error         { return nil }
 func (other) ParseServerMethod(string) (string, string, error) { return "", "", nil }
 
 // TestSecondDriverPanics checks the message a user gets when two packages

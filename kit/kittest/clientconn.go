@@ -30,7 +30,7 @@ var _ resolver.ClientConn = (*ClientConn)(nil)
 // UpdateState records s.
 func (c *ClientConn) UpdateState(s resolver.State) error {
 	c.record(func() { c.states = append(c.states, s) })
-	if c.RejectEmpty && len(s.Addresses) == 0 && len(s.Endpoints) == 0 {
+	if c.RejectEmpty && len(s.Addresses) == 0 {
 		return balancer.ErrBadResolverState
 	}
 	return nil
@@ -45,6 +45,11 @@ func (c *ClientConn) ReportError(err error) {
 func (c *ClientConn) NewAddress(addrs []resolver.Address) {
 	_ = c.UpdateState(resolver.State{Addresses: addrs})
 }
+
+// NewServiceConfig is the deprecated call that resolver.ClientConn still
+// had before grpc 1.60; it keeps this type a resolver.ClientConn at kit's
+// oldest grpc (see kit/go.mod).
+func (c *ClientConn) NewServiceConfig(string) {}
 
 // ParseServiceConfig records the JSON and returns a result that carries no
 // config: resolvers only pass it on, and tests compare it by identity.
