@@ -13,7 +13,7 @@ E2E_PKGS  := $(filter-out $(RACE_PKGS) ./release/...,$(PKGS))
 FUZZTIME   ?= 10s
 BENCHTIME  ?= 1s
 
-.PHONY: test vet unit e2e release-check fuzz bench fmt
+.PHONY: test vet unit e2e release-check compat fuzz bench fmt
 
 test: vet unit e2e release-check
 
@@ -35,6 +35,13 @@ e2e:
 # proxy built from the working tree at the release version (RELEASING.md).
 release-check:
 	go test -count=1 -timeout 30m ./release/...
+
+# Proves the oldest versions each published go.mod requires (the drivers'
+# "Supported versions"): outside the workspace, at exactly those versions,
+# kit and each driver build and pass their unit tests, and programs written
+# against dtmdriver v0.0.3 and v0.0.6 run with each driver. Not part of test.
+compat:
+	go run ./release/cmd/compat -timeout 45m
 
 # make fuzz FUZZTIME=60s runs every fuzz target for that long.
 fuzz:
