@@ -1,6 +1,7 @@
 // Package gozero is a dtm driver for go-zero services: dtm finds zrpc servers
-// through go-zero's own resolvers (etcd, discov, direct, k8s) and registers
-// itself in etcd the way a zrpc server does, so go-zero clients find dtm.
+// by the keys they register in etcd (etcd, discov schemes) and through
+// go-zero's direct and k8s resolvers, and registers itself in etcd the way a
+// zrpc server does, so go-zero clients find dtm.
 //
 // Blank-import the package to register the driver, then select it with
 // dtmgrpc.UseDriver(gozero.Name) in clients or MicroService.Driver:

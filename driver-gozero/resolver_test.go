@@ -2,7 +2,6 @@ package gozero
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -14,8 +13,6 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/resolver"
-
-	"github.com/dtmkit/drivers/kit/kittest"
 )
 
 func TestRegisterGrpcResolverRegistersGoZeroSchemes(t *testing.T) {
@@ -98,25 +95,5 @@ func TestDirectTargetSpreadsCalls(t *testing.T) {
 		if share := float64(hits[a]) / calls; share < 0.23 || share > 0.43 {
 			t.Errorf("instance %s got %.0f%% of calls, want 33%% ± 10: %v", a, share*100, hits)
 		}
-	}
-}
-
-// TestFirstAddrsConnHoldsBackEmptyStart checks that empty address lists are
-// dropped until addresses arrive, and passed on after.
-func TestFirstAddrsConnHoldsBackEmptyStart(t *testing.T) {
-	rec := &kittest.ClientConn{}
-	c := &firstAddrsConn{ClientConn: rec}
-	one := resolver.State{Addresses: []resolver.Address{{Addr: "127.0.0.1:1"}}}
-	for _, s := range []resolver.State{{}, {}, one, {}, one} {
-		if err := c.UpdateState(s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var got []int
-	for _, s := range rec.States() {
-		got = append(got, len(s.Addresses))
-	}
-	if want := []int{1, 0, 1}; fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("states passed on with %v addresses, want %v", got, want)
 	}
 }

@@ -104,3 +104,22 @@ func sortedHosts(hosts []string) []string {
 	sort.Strings(s)
 	return s
 }
+
+// hasIdentity reports whether t names credentials or TLS files of its own.
+func hasIdentity(t kit.EtcdTarget) bool {
+	return !(etcdSecurity{user: t.User, pass: t.Pass, passFile: t.PassFile, tls: t.TLS}).isZero()
+}
+
+// withRecordedIdentity returns t with the identity applySecurity recorded for
+// its hosts, if any: a target without credentials resolves on hosts that dtm
+// registered on (or another target named) with theirs, so branch URLs need
+// no secret.
+func withRecordedIdentity(t kit.EtcdTarget) kit.EtcdTarget {
+	applied.Lock()
+	s, ok := applied.byHosts[strings.Join(sortedHosts(t.Hosts), ",")]
+	applied.Unlock()
+	if ok {
+		t.User, t.Pass, t.PassFile, t.TLS = s.user, s.pass, s.passFile, s.tls
+	}
+	return t
+}
