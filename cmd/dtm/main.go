@@ -45,4 +45,7 @@ func main() {
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	<-stop
 	logger.Infof("dtm server stopping")
+	if err := closeDriver(driverCloseTimeout); err != nil {
+		logger.Errorf("dtm server: %v", err)
+	}
 }

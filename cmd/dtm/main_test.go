@@ -114,4 +114,31 @@ func TestStartsWithGozeroSample(t *testing.T) {
 	if err != nil || registered != endpoint {
 		t.Fatalf("dtmservice registered as %q, want %q (%v); server output:\n%s", registered, endpoint, err, logs.String())
 	}
+
+	// SIGTERM: the driver's Close revokes the registration before dtm
+	// exits, so clients stop resolving it at once, not after its lease.
+	stopped := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		exited <- err
+		if err != nil {
+			t.Fatalf("dtm did not exit cleanly on SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("dtm still ran 10 s after SIGTERM:\n%s", logs.String())
+	}
+	exitedAfter := time.Since(stopped)
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel2()
+	r, err := cli.Get(ctx2, "dtmservice", clientv3.WithPrefix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Kvs) != 0 {
+		t.Fatalf("dtmservice still registered after dtm exited on SIGTERM: %s", r.Kvs[0].Key)
+	}
+	t.Logf("dtm exited %s after SIGTERM, its registration revoked", exitedAfter.Round(time.Millisecond))
 }
