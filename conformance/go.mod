@@ -37,6 +37,8 @@ require (
 	github.com/dtm-labs/dtmdriver-polaris v0.0.5 // indirect
 	github.com/dtm-labs/dtmdriver-springcloud v1.2.3 // indirect
 	github.com/dtm-labs/logger v0.0.2 // indirect
+	github.com/dtmkit/drivers/driver-gozero/nacos v0.1.0
+	github.com/dtmkit/drivers/kit/nacos v0.1.0
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/emicklei/go-restful/v3 v3.12.2 // indirect
 	github.com/fatih/color v1.18.0 // indirect
@@ -123,7 +125,7 @@ require (
 	github.com/montanaflynn/stats v0.6.6 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/nacos-group/nacos-sdk-go v1.1.1 // indirect
-	github.com/nacos-group/nacos-sdk-go/v2 v2.1.0 // indirect
+	github.com/nacos-group/nacos-sdk-go/v2 v2.3.5 // indirect
 	github.com/natefinch/lumberjack v2.0.0+incompatible // indirect
 	github.com/pelletier/go-toml/v2 v2.4.3 // indirect
 	github.com/pkg/errors v0.9.1 // indirect

@@ -14,6 +14,22 @@
 //
 // Build with go-zero's -tags no_k8s to leave out the k8s scheme and the
 // Kubernetes client.
+//
+// # Registry plug-ins
+//
+// Registries beyond etcd come as packages that add their scheme to this
+// driver when blank-imported, as database/sql drivers add themselves, so a
+// program pays for a registry's client only if it imports the plug-in:
+//
+//	import _ "github.com/dtmkit/drivers/driver-gozero/nacos" // nacos://
+//
+// A plug-in calls AddRegistry from its init with a kit.Registry: its
+// scheme, a grpc resolver builder for it (registered by
+// RegisterGrpcResolver, with round_robin like the driver's own), the check
+// ParseServerMethod applies to its branch URLs, and how RegisterGrpcService
+// registers dtm under a target of that scheme, returning the revoke that
+// Close calls. A URL whose plug-in is not linked in is an error naming the
+// import.
 package gozero
 
 import (
@@ -49,6 +65,8 @@ const (
 type Driver struct {
 	mu           sync.Mutex
 	publications []*publication
+	// revocations undo the registrations registry plug-ins made.
+	revocations kit.Revocations
 
 	// resolversOnce registers the resolvers once per Driver: grpc's
 	// registry must not change while connections are dialled.

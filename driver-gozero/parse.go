@@ -44,11 +44,11 @@ func parseServerMethod(uri string) (server, method string, err error) {
 		err = checkDirectServer(uri, u)
 	case K8sScheme:
 		if !k8sEnabled {
-			return "", "", kit.NewURLError(uri, "want scheme "+schemeList, nil)
+			return "", "", checkPluginServer(uri, u)
 		}
 		err = checkK8sServer(uri, u)
-	default:
-		err = kit.NewURLError(uri, "want scheme "+schemeList, nil)
+	default: // a registry plug-in's scheme, or an error naming the schemes served
+		err = checkPluginServer(uri, u)
 	}
 	if err != nil {
 		return "", "", err

@@ -28,12 +28,18 @@ type publication struct {
 // certKeyFile, caFile and insecureSkipVerify in its query apply to
 // publishing and to resolving on the same hosts.
 //
+// A target of a registry plug-in's scheme (see AddRegistry) is registered
+// by that plug-in, and revoked by Close too.
+//
 // An empty target is a no-op: direct and k8s deployments register nothing.
 // dtm exits on an error here, so errors say what to fix; they never contain
 // the password.
 func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	if target == "" {
 		return nil
+	}
+	if handled, err := d.registerInPlugin(target, endpoint); handled {
+		return kit.DriverError(Name, err)
 	}
 	t, err := parseEtcdTarget(target)
 	if err != nil {
@@ -59,8 +65,9 @@ func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 }
 
 // Close revokes every registration RegisterGrpcService made and waits, for a
-// few seconds at most, until etcd no longer lists the endpoints, so that
-// nobody resolves this process once Close returns. go-zero's keep-alive
+// few seconds at most, until etcd (or the plug-in's registry) no longer
+// lists the endpoints, so that nobody resolves this process once Close
+// returns. go-zero's keep-alive
 // goroutines end with the revocation. go-zero keeps its pooled etcd
 // connection for later use, as in any go-zero process.
 func (d *Driver) Close() error {
@@ -71,7 +78,7 @@ func (d *Driver) Close() error {
 	for _, p := range pubs {
 		p.pub.Stop()
 	}
-	var errs []error
+	errs := []error{d.revocations.RevokeAll()}
 	for _, p := range pubs {
 		if err := p.waitRevoked(); err != nil {
 			errs = append(errs, err)

@@ -23,8 +23,10 @@ func (d *Driver) RegisterGrpcResolver() {
 }
 
 // registerResolvers lets go-zero register its builders, then replaces each by
-// a round-robin wrapper around it, or by the driver's own for etcd and discov. go-zero keeps the builders in an internal package, so
-// grpc's registry is the only way to reach them.
+// a round-robin wrapper around it, or by the driver's own for etcd and
+// discov, and registers the registry plug-ins' builders. go-zero keeps the
+// builders in an internal package, so grpc's registry is the only way to
+// reach them.
 func registerResolvers() {
 	zrpcresolver.Register()
 	for _, scheme := range schemes {
@@ -37,4 +39,5 @@ func registerResolvers() {
 		}
 		resolver.Register(kit.WithRoundRobin(b))
 	}
+	registerPlugins()
 }

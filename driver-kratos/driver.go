@@ -18,6 +18,22 @@
 // dtmdriver.Use(kratosdriver.Name) in clients, or MicroService.Driver:
 // dtm-driver-kratos in dtm's conf.yml. In clients, a blank import of the use
 // subpackage does both, as upstream's github.com/dtm-labs/driver-kratos does.
+//
+// # Registry plug-ins
+//
+// Registries beyond etcd come as packages that add their scheme to this
+// driver when blank-imported, as database/sql drivers add themselves, so a
+// program pays for a registry's client only if it imports the plug-in:
+//
+//	import _ "github.com/dtmkit/drivers/driver-kratos/nacos" // nacos://
+//
+// A plug-in calls AddRegistry from its init with a kit.Registry: its
+// scheme, a grpc resolver builder for it (registered by
+// RegisterGrpcResolver, with round_robin like the driver's own), the check
+// ParseServerMethod applies to its branch URLs, and how RegisterGrpcService
+// registers dtm under a target of that scheme, returning the revoke that
+// Close calls. A URL whose plug-in is not linked in is an error naming the
+// import.
 package kratosdriver
 
 import (
@@ -61,6 +77,8 @@ type Driver struct {
 	// parsed caches ParseServerMethod's successes; Close resets it, since
 	// discovery:///<service> is valid only while there is a home registry.
 	parsed kit.ParseCache
+	// revocations undo the registrations registry plug-ins made.
+	revocations kit.Revocations
 }
 
 // Both generations of the driver interface are satisfied.
@@ -86,6 +104,7 @@ func (d *Driver) RegisterGrpcResolver() {
 	resolver.Register(kit.WithRoundRobin(&discoveryBuilder{d: d}))
 	d.registerUpstreamForms()
 	resolver.Register(kit.WithRoundRobin(direct.NewBuilder()))
+	registerPlugins()
 }
 
 // RegisterAddrResolver is the dtmdriver v0.0.6 name of RegisterGrpcResolver.

@@ -31,8 +31,8 @@ func (d *Driver) parseServerMethod(uri string) (server, method string, err error
 		_, err = parseEtcdServer(uri, u.Server)
 	case DirectScheme:
 		err = checkDirect(uri, u)
-	default:
-		err = kit.NewURLError(uri, "scheme "+u.Scheme+" is not served by "+Name+": "+branchForms, nil)
+	default: // a registry plug-in's scheme, or an error naming the schemes served
+		err = registries.CheckServer(uri, u, ownSchemes)
 	}
 	if err != nil {
 		return "", "", err

@@ -34,9 +34,15 @@ type registration struct {
 // parameters.
 // endpoint is host:port or grpc://host:port. An empty target is a no-op.
 // The first registry registered in is where discovery:///<service> resolves.
+//
+// A target of a registry plug-in's scheme (see AddRegistry) is registered
+// by that plug-in, and revoked by Close too.
 func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	if target == "" {
 		return nil
+	}
+	if handled, err := d.registerInPlugin(target, endpoint); handled {
+		return kit.DriverError(Name, err)
 	}
 	return kit.DriverError(Name, d.register(target, endpoint))
 }

@@ -41,6 +41,9 @@ func newSession(d *Driver) *session {
 // their context). Connections dialled through the driver keep their last
 // addresses. The driver can be used again afterwards.
 func (d *Driver) Close() error {
+	// plug-ins' registrations first, outside the lock: a revoke waits for
+	// its registry
+	pluginErr := d.revocations.RevokeAll()
 	d.mu.Lock()
 	s := d.s
 	d.s = nil
@@ -48,14 +51,14 @@ func (d *Driver) Close() error {
 	d.parsed.Reset()
 	if s == nil {
 		d.mu.Unlock()
-		return nil
+		return pluginErr
 	}
 	s.closed = true
 	registered, clusters := s.registered, s.clusters
 	s.registered, s.clusters = nil, nil
 	d.mu.Unlock()
 
-	var errs []error
+	errs := []error{pluginErr}
 	for _, r := range registered {
 		errs = append(errs, r.deregister())
 	}

@@ -9,8 +9,11 @@ import (
 
 // configTemplate is a trimmed release/conf/polaris-server.yaml: one listener
 // (the client gRPC API that polaris-go uses), the boltdb store, in-memory
-// heartbeat checks, no config center, no eureka, nacos, xds or HTTP API.
-// %[1]s is the data directory, %[2]d the gRPC port, %[3]s the log scopes.
+// heartbeat checks, no eureka, xds or HTTP API, and the nacos API only when
+// asked for. %[1]s is the data directory, %[2]d the gRPC port, %[3]s the
+// log scopes, %[4]s further apiservers, %[5]t whether the config center is
+// open (the nacos API needs it: without it, a nil pointer panic in
+// config.GetServer).
 const configTemplate = `bootstrap:
   logger:
 %[3]s
@@ -44,7 +47,7 @@ apiservers:
       client:
         enable: true
         include: [discover, register, healthcheck]
-auth:
+%[4]sauth:
   user:
     name: defaultUser
     option:
@@ -92,7 +95,7 @@ healthcheck:
   checkers:
     - name: heartbeatMemory
 config:
-  open: false
+  open: %[5]t
 cache:
   diffTime: 5s
 maintain:
@@ -132,8 +135,21 @@ var logScopes = []string{
 	"discoverstat", "local", "HistoryLogger", "discoverEventLocal", "cmdb",
 }
 
+// nacosAPIServer serves the nacos API: HTTP on %[1]d, gRPC on %[1]d + 1000.
+const nacosAPIServer = `  - name: service-nacos
+    option:
+      listenIP: "127.0.0.1"
+      listenPort: %[1]d
+      defaultNamespace: default
+      connLimit:
+        openConnLimit: false
+        maxConnPerHost: 128
+        maxConnLimit: 5120
+`
+
 // writeConfig writes the server configuration into dir and returns its path.
-func writeConfig(dir string, grpcPort int) (string, error) {
+// A nacosPort of 0 leaves the nacos API out.
+func writeConfig(dir string, grpcPort, nacosPort int) (string, error) {
 	var loggers strings.Builder
 	for _, s := range logScopes {
 		fmt.Fprintf(&loggers, "    %s:\n", s)
@@ -142,7 +158,11 @@ func writeConfig(dir string, grpcPort int) (string, error) {
 		loggers.WriteString("      rotationMaxSize: 50\n      rotationMaxBackups: 1\n      rotationMaxAge: 1\n")
 		loggers.WriteString("      outputLevel: info\n")
 	}
-	text := fmt.Sprintf(configTemplate, dir, grpcPort, strings.TrimRight(loggers.String(), "\n"))
+	nacos := ""
+	if nacosPort != 0 {
+		nacos = fmt.Sprintf(nacosAPIServer, nacosPort)
+	}
+	text := fmt.Sprintf(configTemplate, dir, grpcPort, strings.TrimRight(loggers.String(), "\n"), nacos, nacosPort != 0)
 	path := filepath.Join(dir, "polaris-server.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		return "", fmt.Errorf("write polaris server config: %w", err)

@@ -22,12 +22,17 @@ type Options struct {
 	// StartTimeout bounds each wait for the server to serve, build
 	// excluded; 0 means one minute.
 	StartTimeout time.Duration
+	// Nacos also serves the nacos API (nacos-sdk-go v2: HTTP on NacosAddr,
+	// gRPC on its port + 1000), with polaris' config center, which that
+	// API needs, open.
+	Nacos bool
 }
 
 // Server is a polaris server process with its data directory. It can be
 // stopped and started again on the same data and port.
 type Server struct {
 	addr    string
+	nacos   string // "" without Options.Nacos
 	dir     string
 	bin     string
 	conf    string
@@ -68,7 +73,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// A port found free may be taken before the server binds it: retry.
 	for attempt := 1; ; attempt++ {
 		begin := time.Now()
-		s, err := newServer(bin, opts.StartTimeout)
+		s, err := newServer(bin, opts.StartTimeout, opts.Nacos)
 		if err != nil {
 			return nil, err
 		}
@@ -85,8 +90,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 
 var errPortTaken = errors.New("port already in use")
 
-// newServer prepares a data directory and configuration on a free port.
-func newServer(bin string, timeout time.Duration) (*Server, error) {
+// newServer prepares a data directory and configuration on free ports.
+func newServer(bin string, timeout time.Duration, nacos bool) (*Server, error) {
 	dir, err := os.MkdirTemp("", "dtmkit-polaris-")
 	if err != nil {
 		return nil, fmt.Errorf("polaris server data dir: %w", err)
@@ -96,12 +101,21 @@ func newServer(bin string, timeout time.Duration) (*Server, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	conf, err := writeConfig(dir, ports[0])
+	nacosPort, nacosAddr := 0, ""
+	if nacos {
+		if nacosPort, err = freeNacosPort(); err != nil {
+			_ = os.RemoveAll(dir)
+			return nil, err
+		}
+		nacosAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(nacosPort))
+	}
+	conf, err := writeConfig(dir, ports[0], nacosPort)
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
 	return &Server{
+		nacos:   nacosAddr,
 		addr:    net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
 		dir:     dir,
 		bin:     bin,
@@ -151,19 +165,57 @@ func (s *Server) waitReady(ctx context.Context, p *process) error {
 	case <-ctx.Done():
 		return fmt.Errorf("polaris server not ready after %s: %w: %s", s.timeout, ctx.Err(), tail(p.out.tail(), 2000))
 	}
-	return infra.WaitForContext(ctx, "polaris server gRPC port "+s.addr, func() bool {
-		c, err := net.DialTimeout("tcp", s.addr, time.Second)
+	addrs := []string{s.addr}
+	if s.nacos != "" {
+		host, port, _ := net.SplitHostPort(s.nacos)
+		n, _ := strconv.Atoi(port)
+		addrs = append(addrs, s.nacos, net.JoinHostPort(host, strconv.Itoa(n+1000)))
+	}
+	for _, addr := range addrs {
+		err := infra.WaitForContext(ctx, "polaris server port "+addr, func() bool {
+			c, err := net.DialTimeout("tcp", addr, time.Second)
+			if err != nil {
+				return false
+			}
+			_ = c.Close()
+			return true
+		})
 		if err != nil {
-			return false
+			return err
 		}
-		_ = c.Close()
-		return true
-	})
+	}
+	return nil
 }
 
 // Addr is the "127.0.0.1:port" of the client gRPC API (polaris-go's
 // serverConnector address).
 func (s *Server) Addr() string { return s.addr }
+
+// NacosAddr is the "127.0.0.1:port" of the nacos API (its HTTP port, which
+// nacos clients are given; gRPC is on port + 1000), or "" when Options.Nacos
+// was not set.
+func (s *Server) NacosAddr() string { return s.nacos }
+
+// freeNacosPort finds a port that is free on 127.0.0.1, with the port 1000
+// above it free too: nacos clients find the gRPC port there.
+func freeNacosPort() (int, error) {
+	for range 20 {
+		ports, err := infra.FreePorts(1)
+		if err != nil {
+			return 0, err
+		}
+		if ports[0]+1000 > 65535 {
+			continue
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0]+1000)))
+		if err != nil {
+			continue
+		}
+		_ = l.Close()
+		return ports[0], nil
+	}
+	return 0, errors.New("polaris server: no free port pair for the nacos API (port and port + 1000)")
+}
 
 // Dir is the server's data directory (configuration, boltdb, logs), removed
 // by Close.

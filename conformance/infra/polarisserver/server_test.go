@@ -3,10 +3,13 @@ package polarisserver
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +104,42 @@ func TestSuspendedAtReadsTheLatestRun(t *testing.T) {
 	}
 	if at, ok := s.suspendedAt(); !ok || at.Unix() != 1795314460 {
 		t.Fatalf("suspendedAt = %v, %v; want the second line's time", at, ok)
+	}
+}
+
+// TestNacosAPI starts the server with its nacos API and registers and lists
+// an instance through nacos' HTTP open API.
+func TestNacosAPI(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	s, err := Start(ctx, Options{Logf: t.Logf, Nacos: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	base := "http://" + s.NacosAddr() + "/nacos/v1/ns/instance"
+	resp, err := http.Post(base, "application/x-www-form-urlencoded",
+		strings.NewReader("serviceName=probe&ip=127.0.0.1&port=9&ephemeral=false&metadata=%7B%7D"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("register through the nacos API: %s %s", resp.Status, body)
+	}
+	var listed string
+	err = infra.WaitFor(10*time.Second, "the instance listed through the nacos API", func() bool {
+		resp, err := http.Get(base + "/list?serviceName=probe")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		listed = string(b)
+		return strings.Contains(strings.Join(strings.Fields(listed), ""), `"port":9,`)
+	})
+	if err != nil {
+		t.Fatalf("%v: last answer %s", err, listed)
 	}
 }
