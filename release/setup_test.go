@@ -84,11 +84,28 @@ func modulePath(t testing.TB, dir string) string {
 func drivers() []modproxy.Module {
 	var out []modproxy.Module
 	for _, m := range published {
-		if strings.HasPrefix(m.TagPrefix, "driver-") {
+		if strings.HasPrefix(m.TagPrefix, "driver-") && !strings.Contains(m.TagPrefix, "/") {
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// registryPlugins returns the published registry plug-in modules
+// (driver-<x>/<registry>), each with the module of the driver it adds to.
+func registryPlugins() (plugins, parents []modproxy.Module) {
+	for _, m := range published {
+		parent, _, ok := strings.Cut(m.TagPrefix, "/")
+		if !ok || !strings.HasPrefix(parent, "driver-") {
+			continue
+		}
+		for _, p := range published {
+			if p.TagPrefix == parent {
+				plugins, parents = append(plugins, m), append(parents, p)
+			}
+		}
+	}
+	return plugins, parents
 }
 
 // userModule makes a fresh module outside the workspace, as a user's.

@@ -27,10 +27,7 @@ var backticked = regexp.MustCompile("`([^`]+)`")
 // requires (the floors make compat proves), and its newest column is what
 // the workspace selects, on which the conformance suite runs.
 func TestReadmesStateTheVersionsTested(t *testing.T) {
-	for _, m := range published {
-		if !strings.HasPrefix(m.TagPrefix, "driver-") {
-			continue
-		}
+	for _, m := range drivers() {
 		t.Run(m.TagPrefix, func(t *testing.T) {
 			rows := supportedVersions(t, filepath.Join(m.Dir, "README.md"))
 			gomod := readModFile(t, filepath.Join(m.Dir, "go.mod"))
