@@ -15,14 +15,14 @@ import (
 
 // probe is what calling one instance found.
 type probe struct {
-	addr        string
-	connected   bool
-	connectErr  string
-	took        time.Duration
-	method      string // methodFound, methodMissing, or "" when not probed
-	answer      string // the server's answer to the probe
-	unknownSvc  bool   // the server does not know the service at all
-	conn        *grpc.ClientConn
+	addr       string
+	connected  bool
+	connectErr string
+	took       time.Duration
+	method     string // methodFound, methodMissing, or "" when not probed
+	answer     string // the server's answer to the probe
+	unknownSvc bool   // the server does not know the service at all
+	conn       *grpc.ClientConn
 }
 
 const (

@@ -38,11 +38,11 @@ func reflectMethods(conn *grpc.ClientConn, timeout time.Duration) (methods []str
 		if strings.HasPrefix(name, "grpc.reflection.") {
 			continue
 		}
+		found := false
 		r, err := ask(&rpb.ServerReflectionRequest{MessageRequest: &rpb.ServerReflectionRequest_FileContainingSymbol{FileContainingSymbol: name}})
-		if err != nil {
+		if status.Code(err) == codes.Unavailable || status.Code(err) == codes.DeadlineExceeded {
 			return methods, true, fmt.Errorf("reflection: file of %s: %w", name, err)
 		}
-		found := false
 		for _, raw := range r.GetFileDescriptorResponse().GetFileDescriptorProto() {
 			var fd descriptorpb.FileDescriptorProto
 			if proto.Unmarshal(raw, &fd) != nil {
