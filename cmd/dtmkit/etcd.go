@@ -128,7 +128,7 @@ func etcdTargetRegistry(ctx context.Context, target string, prefix func(kit.Etcd
 	deadline, _ := ctx.Deadline()
 	cli, err := etcdClient(t, time.Until(deadline))
 	if err != nil {
-		return "", etcdFix(err), err
+		return "", etcdFix(err), fmt.Errorf("etcd %s: %w", strings.Join(t.Hosts, ","), err)
 	}
 	defer cli.Close()
 	p := prefix(t)
