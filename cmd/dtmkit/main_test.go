@@ -49,7 +49,8 @@ func runCheck(t *testing.T, env []string, args ...string) checkResult {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], append([]string{"check"}, args...)...)
-	cmd.Env = append(append(os.Environ(), checkMainEnv+"=1"), env...)
+	// LOG_LEVEL quiets dtm's logger, which the test binary links
+	cmd.Env = append(append(os.Environ(), checkMainEnv+"=1", "LOG_LEVEL=error"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
