@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dtm-labs/dtmdriver"
 	"gopkg.in/yaml.v3"
 
 	"github.com/dtmkit/drivers/kit"
@@ -67,16 +66,11 @@ func checkConf(o options) *Report {
 	}
 	rep.Driver = info.name
 	rep.add("driver", statusOK, info.name+" is bundled")
-	if err := dtmdriver.Use(info.name); err != nil {
-		rep.fail("driver", "select "+info.name+": "+err.Error(), "run one check per process")
+	d, closeDriver := selectDriver(rep, info)
+	if d == nil {
 		return rep.finish("")
 	}
-	d := dtmdriver.GetDriver()
-	defer func() {
-		if c, ok := d.(interface{ Close() error }); ok {
-			_ = c.Close()
-		}
-	}()
+	defer closeDriver()
 	if ms.Target == "" {
 		rep.add("target", statusWarn, "no MicroService.Target: dtm registers nowhere, so clients must dial it at host:port")
 		return rep.finish(info.name + " starts without registering")

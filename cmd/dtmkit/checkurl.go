@@ -113,7 +113,12 @@ func schemeList() string {
 // selectDriver selects the driver as dtm does (dtmdriver.Use), which
 // registers its resolvers; the returned func closes it.
 func selectDriver(rep *Report, info *driverInfo) (dtmdriver.Driver, func()) {
+	cleanup := func() {}
+	if info.prepare != nil {
+		cleanup = info.prepare()
+	}
 	if err := dtmdriver.Use(info.name); err != nil {
+		cleanup()
 		rep.fail("driver", "select "+info.name+": "+err.Error(), "run one check per process")
 		return nil, nil
 	}
@@ -125,6 +130,7 @@ func selectDriver(rep *Report, info *driverInfo) (dtmdriver.Driver, func()) {
 		if c, ok := d.(interface{ Close() error }); ok {
 			_ = c.Close()
 		}
+		cleanup()
 	}
 }
 
@@ -214,9 +220,9 @@ func registryStep(rep *Report, info *driverInfo, server string, timeout time.Dur
 	if len(view.Entries) == 0 {
 		s.Status = statusFail
 		if meant := closest(keyOf(server), view.Known); meant != "" {
-			s.Fix = kit.Redact(fmt.Sprintf("the registry holds %s: did you mean %s? Write the key (service name) your service registers under", listSome(view.Known), meant))
+			s.Fix = redact(fmt.Sprintf("the registry holds %s: did you mean %s? Write the key (service name) your service registers under", listSome(view.Known), meant))
 		} else if len(view.Known) > 0 {
-			s.Fix = kit.Redact(fmt.Sprintf("no service is registered there under that name (the registry holds %s): start the service, or write the name it registers under", listSome(view.Known)))
+			s.Fix = redact(fmt.Sprintf("no service is registered there under that name (the registry holds %s): start the service, or write the name it registers under", listSome(view.Known)))
 		} else {
 			s.Fix = "no service is registered there at all: start the service, and check that it registers in this registry"
 		}
@@ -341,7 +347,7 @@ func connectStep(rep *Report, addrs []string, method string, o options) []probe 
 			if in.Addr == p.addr {
 				in.Connect = "ok"
 				if !p.connected {
-					in.Connect = kit.Redact(p.connectErr)
+					in.Connect = redact(p.connectErr)
 				}
 			}
 		}

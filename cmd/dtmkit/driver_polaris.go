@@ -21,6 +21,16 @@ func init() {
 		name:    polaris.Name,
 		aliases: []string{"polaris"},
 		schemes: []string{polaris.PolarisScheme},
+		// polaris-go answers from instances it persisted on an earlier
+		// run until the server's answer comes: check wants the server's
+		prepare: func() func() {
+			dir, err := os.MkdirTemp("", "dtmkit-polaris-")
+			if err != nil {
+				return func() {}
+			}
+			_ = polaris.Configure(polaris.Options{CacheDir: dir})
+			return func() { _ = os.RemoveAll(dir) }
+		},
 		registry: func(ctx context.Context, server string) *registryView {
 			u, err := url.Parse(server)
 			if err != nil || u.Scheme != polaris.PolarisScheme {

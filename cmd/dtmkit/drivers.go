@@ -36,6 +36,9 @@ type driverInfo struct {
 	// targetRegistry reads the registry a well-formed Target names, with
 	// its credentials, and says what it found there. Optional.
 	targetRegistry func(ctx context.Context, target string) (summary, fix string, err error)
+	// prepare runs before the driver is selected, and the func it returns
+	// after the driver is closed. Optional.
+	prepare func() (cleanup func())
 	// fix suggests a fix for an error of the driver's ParseServerMethod,
 	// when it can say more than the error does. Optional.
 	fix func(uri string, err error) string

@@ -72,9 +72,20 @@ type Instance struct {
 	Method string `json:"method,omitempty"`
 }
 
+// redact redacts each space-separated word of a line on its own: kit.Redact
+// hides a secret up to the next '&' or the end of its input, which, given a
+// whole line, would hide the words after a URL too. A URL holds no space.
+func redact(line string) string {
+	words := strings.Split(line, " ")
+	for i, w := range words {
+		words[i] = kit.Redact(w)
+	}
+	return strings.Join(words, " ")
+}
+
 // add appends a step and returns it.
 func (r *Report) add(name, status, summary string) *Step {
-	s := &Step{Name: name, Status: status, Summary: kit.Redact(summary)}
+	s := &Step{Name: name, Status: status, Summary: redact(summary)}
 	r.Steps = append(r.Steps, s)
 	return s
 }
@@ -82,13 +93,13 @@ func (r *Report) add(name, status, summary string) *Step {
 // fail appends a failed step with its fix.
 func (r *Report) fail(name, summary, fix string) *Step {
 	s := r.add(name, statusFail, summary)
-	s.Fix = kit.Redact(fix)
+	s.Fix = redact(fix)
 	return s
 }
 
 // detail appends redacted lines to the step.
 func (s *Step) detail(format string, args ...any) {
-	s.Details = append(s.Details, kit.Redact(fmt.Sprintf(format, args...)))
+	s.Details = append(s.Details, redact(fmt.Sprintf(format, args...)))
 }
 
 // timed records how long the step took and its bound.
@@ -121,14 +132,14 @@ func (r *Report) failed() *Step {
 func (r *Report) finish(okVerdict string) *Report {
 	if s := r.failed(); s != nil {
 		r.OK = false
-		r.Verdict = kit.Redact("FAIL: " + s.Summary)
+		r.Verdict = redact("FAIL: " + s.Summary)
 		if s.Fix != "" {
 			r.Verdict += ". Fix: " + s.Fix
 		}
 		return r
 	}
 	r.OK = true
-	r.Verdict = kit.Redact("OK: " + okVerdict)
+	r.Verdict = redact("OK: " + okVerdict)
 	return r
 }
 
