@@ -38,6 +38,7 @@ func TestConf(t *testing.T) {
 	}{
 		{"good", "dtm-driver-gozero", good, "10.0.0.7:36790", exitOK, []string{
 			"driver    OK    dtm-driver-gozero is bundled",
+			"dtmservice?user=root&pass=xxxxx parses",
 			"registry  OK    etcd " + hosts + " answers as user root; 0 registrations under dtmservice/ now",
 			"OK: dtm would start with dtm-driver-gozero and register 10.0.0.7:36790"}},
 		{"kratos", "dtm-driver-kratos", "discovery://" + hosts + "/dtmservice?user=root&pass=" + rootPass, "10.0.0.7:36790", exitOK, []string{
