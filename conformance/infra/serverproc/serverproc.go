@@ -1,0 +1,137 @@
+// Package serverproc runs a server binary for a test: it starts it, waits
+// until it serves, keeps the end of its output for error messages, and
+// kills it; the kernel kills it too if the test process dies first, so no
+// server outlives its test.
+package serverproc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dtmkit/drivers/conformance/infra"
+	"github.com/dtmkit/drivers/conformance/infra/gobin"
+)
+
+// ErrPortTaken reports that the server found a port it was given in use:
+// the caller picks new ports and starts again.
+var ErrPortTaken = errors.New("port already in use")
+
+// Spec says how to run a server and how to know it serves.
+type Spec struct {
+	// Name names the server in errors.
+	Name string
+	// Bin, Args and Dir make the command.
+	Bin  string
+	Args []string
+	Dir  string
+	// Ready reports whether the server serves; it is polled until it
+	// does, the process exits, or Timeout passes.
+	Ready func() bool
+	// Timeout bounds the wait; 0 means one minute.
+	Timeout time.Duration
+}
+
+// Process is one run of a server.
+type Process struct {
+	spec    Spec
+	cmd     *exec.Cmd
+	out     *output
+	exited  chan struct{}
+	waitErr error
+	stop    sync.Once
+}
+
+// Start starts the server and waits until it serves. A server that exits
+// first is reported with the end of its output, as ErrPortTaken when that
+// output says a port was in use.
+func Start(ctx context.Context, spec Spec) (*Process, error) {
+	if spec.Timeout <= 0 {
+		spec.Timeout = time.Minute
+	}
+	p := &Process{spec: spec, out: &output{}, exited: make(chan struct{})}
+	// Not CommandContext: the server must live past ctx, until Kill.
+	p.cmd = exec.Command(spec.Bin, spec.Args...)
+	p.cmd.Dir = spec.Dir
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.cmd.SysProcAttr = sysProcAttr()
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
+	}
+	go func() {
+		p.waitErr = p.cmd.Wait()
+		close(p.exited)
+	}()
+	if err := p.waitReady(ctx); err != nil {
+		p.Kill()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Process) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, p.spec.Timeout)
+	defer cancel()
+	err := infra.WaitForContext(ctx, p.spec.Name+" serving", func() bool {
+		select {
+		case <-p.exited:
+			return true
+		default:
+			return p.spec.Ready()
+		}
+	})
+	select {
+	case <-p.exited:
+		out := p.out.String()
+		if strings.Contains(out, "address already in use") {
+			return fmt.Errorf("%s: %w", p.spec.Name, ErrPortTaken)
+		}
+		return fmt.Errorf("%s exited before serving (%v): %s", p.spec.Name, p.waitErr, gobin.Tail(out, 2000))
+	default:
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s", err, gobin.Tail(p.out.String(), 2000))
+	}
+	return nil
+}
+
+// Output returns the end of what the server wrote.
+func (p *Process) Output() string { return p.out.String() }
+
+// Kill kills the server abruptly, as a crash would, and waits until it has
+// exited. It is safe to call more than once.
+func (p *Process) Kill() {
+	p.stop.Do(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	})
+}
+
+// maxOutput bounds the output kept for error messages.
+const maxOutput = 64 << 10
+
+// output keeps the end of a server's output.
+type output struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (o *output) Write(b []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.buf = append(o.buf, b...)
+	if len(o.buf) > maxOutput {
+		o.buf = append(o.buf[:0], o.buf[len(o.buf)-maxOutput/2:]...)
+	}
+	return len(b), nil
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return string(o.buf)
+}
