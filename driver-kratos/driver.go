@@ -23,9 +23,8 @@
 //
 // Registries beyond etcd come as packages that add their scheme to this
 // driver when blank-imported, as database/sql drivers add themselves, so a
-// program pays for a registry's client only if it imports the plug-in:
-//
-//	import _ "github.com/dtmkit/drivers/driver-kratos/nacos" // nacos://
+// program pays for a registry's client only if it imports the plug-in
+// (driver-gozero/nacos is one, for the go-zero driver; kratos has none yet).
 //
 // A plug-in calls AddRegistry from its init with a kit.Registry: its
 // scheme, a grpc resolver builder for it (registered by

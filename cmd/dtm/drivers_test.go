@@ -249,7 +249,9 @@ func checkConformancePackage(t *testing.T, driver, dir string) {
 }
 
 // TestSampleConfsBelongToDrivers checks that every sample conf is the conf
-// of a driver directory, so none is left behind when a driver goes.
+// of a driver directory (conf/<x>.yml for driver-<x>) or of a registry
+// plug-in (conf/<x>-<registry>.yml for driver-<x>/<registry>), so none is
+// left behind when a driver goes.
 func TestSampleConfsBelongToDrivers(t *testing.T) {
 	confs, err := filepath.Glob("conf/*.yml")
 	if err != nil {
@@ -259,12 +261,13 @@ func TestSampleConfsBelongToDrivers(t *testing.T) {
 		t.Fatal("no sample conf in conf/")
 	}
 	dirs := map[string]bool{}
-	for _, d := range drivers(t) {
-		dirs[d] = true
+	for _, m := range driverModules(t) {
+		dirs[m.dir] = true
 	}
 	for _, c := range confs {
-		if short := strings.TrimSuffix(filepath.Base(c), ".yml"); !dirs["driver-"+short] {
-			t.Errorf("%s: there is no driver-%s", c, short)
+		short := strings.TrimSuffix(filepath.Base(c), ".yml")
+		if !dirs["driver-"+short] && !dirs["driver-"+strings.Replace(short, "-", "/", 1)] {
+			t.Errorf("%s: there is no driver-%s nor driver-%s", c, short, strings.Replace(short, "-", "/", 1))
 		}
 	}
 }
@@ -338,6 +341,10 @@ func goWork(t *testing.T) workFile {
 var packageState = map[string]string{
 	"driver-gozero.applied":            "mirrors go-zero's process-wide account and TLS registries (security.go)",
 	"driver-gozero.schemes":            "the schemes of this build, fixed by a build tag",
+	"driver-gozero.resolverClients":    "etcd clients shared by resolvers, which grpc's process-wide resolver registry builds (etcdclients.go)",
+	"driver-gozero.registries":         "registry plug-ins, added from their packages' init as database/sql drivers are",
+	"driver-kratos.registries":         "registry plug-ins, added from their packages' init as database/sql drivers are",
+	"driver-gozero/nacos.flavor":       "the plug-in's fixed go-zero addressing rules",
 	"driver-kratos.stallTimeout":       "a tuning constant that tests shorten",
 	"driver-polaris.registered":        "the Driver init registers, which package-level Configure and SDKContext reach",
 	"driver-polaris.legacyAddressEnvs": "a constant list",

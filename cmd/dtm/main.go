@@ -1,5 +1,5 @@
-// Command dtm is the dtm v1.19.0 server with this repository's four
-// drivers built in, and no other driver:
+// Command dtm is the dtm v1.19.0 server with this repository's drivers and
+// registry plug-ins built in, and no other driver:
 //
 //	go install github.com/dtmkit/drivers/cmd/dtm@v0.1.0 && dtm -c cmd/dtm/conf/gozero.yml
 //
@@ -19,6 +19,7 @@ import (
 	"github.com/dtm-labs/logger"
 
 	_ "github.com/dtmkit/drivers/driver-gozero"
+	_ "github.com/dtmkit/drivers/driver-gozero/nacos"
 	_ "github.com/dtmkit/drivers/driver-kratos"
 	_ "github.com/dtmkit/drivers/driver-polaris"
 	_ "github.com/dtmkit/drivers/driver-protocol1"

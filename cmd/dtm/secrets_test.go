@@ -59,8 +59,10 @@ func TestSecretsStayOutOfTheLog(t *testing.T) {
 			err := infra.WaitFor(30*time.Second, "dtm to register "+key+" in etcd, or exit", func() bool {
 				return s.exited() || registered(cli, key) == s.endpoint
 			})
+			// before the stop, whose SIGTERM revokes the registration
+			got := registered(cli, key)
 			logs := s.stop()
-			if got := registered(cli, key); err != nil || wantExit != (got != s.endpoint) {
+			if err != nil || wantExit != (got != s.endpoint) {
 				t.Fatalf("dtm registered %s as %q, want %q, exit %v (%v); server output:\n%s", key, got, s.endpoint, wantExit, err, logs)
 			}
 			if strings.Contains(logs, marker) {
