@@ -2,7 +2,9 @@ package kit_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"google.golang.org/grpc/resolver"
@@ -48,17 +50,23 @@ func TestRegistriesAddPanicsOnProgrammingErrors(t *testing.T) {
 	}
 }
 
+// runs numbers the runs of TestRegistriesRegisterResolvers: grpc's registry
+// is process-wide and keeps what an earlier run (-count=2) registered.
+var runs atomic.Int32
+
 // TestRegistriesRegisterResolvers checks that builders reach grpc's registry
 // wrapped, those added before RegisterResolvers and those added after.
 func TestRegistriesRegisterResolvers(t *testing.T) {
+	n := runs.Add(1)
+	early, late := fmt.Sprintf("kittest-early-%d", n), fmt.Sprintf("kittest-late-%d", n)
 	var rs kit.Registries
-	rs.Add(kit.Registry{Scheme: "kittest-early", Builder: fakeBuilder{"kittest-early"}, Register: noRegister})
-	if resolver.Get("kittest-early") != nil {
+	rs.Add(kit.Registry{Scheme: early, Builder: fakeBuilder{early}, Register: noRegister})
+	if resolver.Get(early) != nil {
 		t.Fatal("Add registered a builder before RegisterResolvers")
 	}
 	rs.RegisterResolvers(func(b resolver.Builder) resolver.Builder { return wrapped{b} })
-	rs.Add(kit.Registry{Scheme: "kittest-late", Builder: fakeBuilder{"kittest-late"}, Register: noRegister})
-	for _, scheme := range []string{"kittest-early", "kittest-late"} {
+	rs.Add(kit.Registry{Scheme: late, Builder: fakeBuilder{late}, Register: noRegister})
+	for _, scheme := range []string{early, late} {
 		if _, ok := resolver.Get(scheme).(wrapped); !ok {
 			t.Errorf("grpc's builder for %s is %T, want the wrapped one", scheme, resolver.Get(scheme))
 		}
