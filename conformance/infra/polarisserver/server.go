@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/dtmkit/drivers/conformance/infra"
+	"github.com/dtmkit/drivers/conformance/infra/serverproc"
 )
 
 // Options configures Start. The zero value is usable.
@@ -39,17 +39,9 @@ type Server struct {
 	timeout time.Duration
 
 	mu      sync.Mutex
-	proc    *process // nil while stopped
+	proc    *serverproc.Process // nil while stopped
 	started time.Time
 	closed  bool
-}
-
-// process is one run of the server binary.
-type process struct {
-	cmd     *exec.Cmd
-	out     *outputWatcher
-	exited  chan struct{}
-	waitErr error
 }
 
 // readyLine is what polaris-server prints once its listeners are up and it
@@ -82,13 +74,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			return s, nil
 		}
 		s.Close()
-		if !errors.Is(err, errPortTaken) || attempt == 3 {
+		if !errors.Is(err, serverproc.ErrPortTaken) || attempt == 3 {
 			return nil, err
 		}
 	}
 }
-
-var errPortTaken = errors.New("port already in use")
 
 // newServer prepares a data directory and configuration on free ports.
 func newServer(bin string, timeout time.Duration, nacos bool) (*Server, error) {
@@ -124,67 +114,44 @@ func newServer(bin string, timeout time.Duration, nacos bool) (*Server, error) {
 	}, nil
 }
 
-// launch runs the binary and waits until it serves.
+// launch runs the binary and waits until it has printed readyLine and its
+// ports (gRPC, and the nacos API's two) accept connections.
 func (s *Server) launch(ctx context.Context) error {
-	p := &process{out: newOutputWatcher(readyLine), exited: make(chan struct{})}
-	// Not CommandContext: the server must live past ctx, until Stop.
-	p.cmd = exec.Command(s.bin, "start", "-c", s.conf)
-	p.cmd.Dir = s.dir // the server writes some files relative to it
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	p.cmd.SysProcAttr = sysProcAttr()
-	if err := p.cmd.Start(); err != nil {
-		return fmt.Errorf("start polaris server: %w", err)
-	}
-	go func() {
-		p.waitErr = p.cmd.Wait()
-		close(p.exited)
-	}()
-	s.mu.Lock()
-	s.proc, s.started = p, time.Now()
-	s.mu.Unlock()
-	if err := s.waitReady(ctx, p); err != nil {
-		s.Stop()
-		return err
-	}
-	return nil
-}
-
-// waitReady waits for the ready line and a listening gRPC port, or for the
-// process to exit, which it reports with the end of the server's output.
-func (s *Server) waitReady(ctx context.Context, p *process) error {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	select {
-	case <-p.out.ready:
-	case <-p.exited:
-		out := p.out.tail()
-		if containsAny(out, "address already in use", "bind:") {
-			return fmt.Errorf("polaris server on %s: %w", s.addr, errPortTaken)
-		}
-		return fmt.Errorf("polaris server exited before serving (%v): %s", p.waitErr, tail(out, 2000))
-	case <-ctx.Done():
-		return fmt.Errorf("polaris server not ready after %s: %w: %s", s.timeout, ctx.Err(), tail(p.out.tail(), 2000))
-	}
 	addrs := []string{s.addr}
 	if s.nacos != "" {
 		host, port, _ := net.SplitHostPort(s.nacos)
 		n, _ := strconv.Atoi(port)
 		addrs = append(addrs, s.nacos, net.JoinHostPort(host, strconv.Itoa(n+1000)))
 	}
-	for _, addr := range addrs {
-		err := infra.WaitForContext(ctx, "polaris server port "+addr, func() bool {
-			c, err := net.DialTimeout("tcp", addr, time.Second)
-			if err != nil {
-				return false
-			}
-			_ = c.Close()
-			return true
-		})
-		if err != nil {
-			return err
-		}
+	begin := time.Now() // what the health-check log is read against
+	p, err := serverproc.Start(ctx, serverproc.Spec{
+		Name:      "polaris server on " + s.addr,
+		Bin:       s.bin,
+		Args:      []string{"start", "-c", s.conf},
+		Dir:       s.dir, // the server writes some files relative to it
+		ReadyLine: readyLine,
+		Ready:     func() bool { return listening(addrs) },
+		Timeout:   s.timeout,
+	})
+	if err != nil {
+		return err
 	}
+	s.mu.Lock()
+	s.proc, s.started = p, begin
+	s.mu.Unlock()
 	return nil
+}
+
+// listening reports whether every address accepts a connection.
+func listening(addrs []string) bool {
+	for _, addr := range addrs {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return false
+		}
+		_ = c.Close()
+	}
+	return true
 }
 
 // Addr is the "127.0.0.1:port" of the client gRPC API (polaris-go's
@@ -229,8 +196,7 @@ func (s *Server) Stop() {
 	s.proc = nil
 	s.mu.Unlock()
 	if p != nil {
-		_ = p.cmd.Process.Kill()
-		<-p.exited
+		p.Kill()
 	}
 }
 

@@ -74,22 +74,6 @@ func answers(addr string) bool {
 	return true
 }
 
-func TestOutputWatcherMarkerAcrossWrites(t *testing.T) {
-	w := newOutputWatcher("finish starting server")
-	_, _ = w.Write([]byte("config...\nfinish star"))
-	select {
-	case <-w.ready:
-		t.Fatal("ready before the marker was complete")
-	default:
-	}
-	_, _ = w.Write([]byte("ting server\n"))
-	select {
-	case <-w.ready:
-	default:
-		t.Fatal("marker split across writes not seen")
-	}
-}
-
 func TestSuspendedAtReadsTheLatestRun(t *testing.T) {
 	s := &Server{dir: t.TempDir()}
 	if _, ok := s.suspendedAt(); ok {

@@ -29,8 +29,12 @@ type Spec struct {
 	Bin  string
 	Args []string
 	Dir  string
+	// ReadyLine, when set, is a line the server prints once it serves:
+	// Ready is polled only after it has appeared.
+	ReadyLine string
 	// Ready reports whether the server serves; it is polled until it
-	// does, the process exits, or Timeout passes.
+	// does, the process exits, or Timeout passes. nil means ReadyLine
+	// alone.
 	Ready func() bool
 	// Timeout bounds the wait; 0 means one minute.
 	Timeout time.Duration
@@ -53,7 +57,7 @@ func Start(ctx context.Context, spec Spec) (*Process, error) {
 	if spec.Timeout <= 0 {
 		spec.Timeout = time.Minute
 	}
-	p := &Process{spec: spec, out: &output{}, exited: make(chan struct{})}
+	p := &Process{spec: spec, out: &output{marker: spec.ReadyLine}, exited: make(chan struct{})}
 	// Not CommandContext: the server must live past ctx, until Kill.
 	p.cmd = exec.Command(spec.Bin, spec.Args...)
 	p.cmd.Dir = spec.Dir
@@ -81,7 +85,7 @@ func (p *Process) waitReady(ctx context.Context) error {
 		case <-p.exited:
 			return true
 		default:
-			return p.spec.Ready()
+			return p.out.sawMarker() && (p.spec.Ready == nil || p.spec.Ready())
 		}
 	})
 	select {
@@ -114,20 +118,34 @@ func (p *Process) Kill() {
 // maxOutput bounds the output kept for error messages.
 const maxOutput = 64 << 10
 
-// output keeps the end of a server's output.
+// output keeps the end of a server's output, and whether marker has
+// appeared in it.
 type output struct {
-	mu  sync.Mutex
-	buf []byte
+	marker string
+
+	mu    sync.Mutex
+	buf   []byte
+	found bool
 }
 
 func (o *output) Write(b []byte) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.buf = append(o.buf, b...)
+	if !o.found && o.marker != "" && strings.Contains(string(o.buf), o.marker) {
+		o.found = true
+	}
 	if len(o.buf) > maxOutput {
 		o.buf = append(o.buf[:0], o.buf[len(o.buf)-maxOutput/2:]...)
 	}
 	return len(b), nil
+}
+
+// sawMarker reports whether the marker has appeared (always, without one).
+func (o *output) sawMarker() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.marker == "" || o.found
 }
 
 func (o *output) String() string {
