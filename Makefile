@@ -13,9 +13,14 @@ E2E_PKGS  := $(filter-out $(RACE_PKGS) ./release/...,$(PKGS))
 FUZZTIME   ?= 10s
 BENCHTIME  ?= 1s
 
-.PHONY: test vet unit e2e release-check compat fuzz bench fmt
+.PHONY: test deps vet unit e2e release-check compat fuzz bench fmt
 
-test: vet unit e2e release-check
+test: deps vet unit e2e release-check
+
+# System packages the tests need beyond Go modules (redis-server, for the dtm
+# cluster tests); nothing when they are there.
+deps:
+	./scripts/install-deps.sh
 
 vet:
 	@test -z "$$(gofmt -l $(MODULES))" || { gofmt -l $(MODULES); echo 'gofmt needed'; exit 1; }
