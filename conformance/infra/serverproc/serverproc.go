@@ -8,9 +8,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/dtmkit/drivers/conformance/infra"
@@ -29,6 +31,8 @@ type Spec struct {
 	Bin  string
 	Args []string
 	Dir  string
+	// Env is added to the test process' environment.
+	Env []string
 	// ReadyLine, when set, is a line the server prints once it serves:
 	// Ready is polled only after it has appeared.
 	ReadyLine string
@@ -61,6 +65,9 @@ func Start(ctx context.Context, spec Spec) (*Process, error) {
 	// Not CommandContext: the server must live past ctx, until Kill.
 	p.cmd = exec.Command(spec.Bin, spec.Args...)
 	p.cmd.Dir = spec.Dir
+	if len(spec.Env) > 0 {
+		p.cmd.Env = append(os.Environ(), spec.Env...)
+	}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	p.cmd.SysProcAttr = sysProcAttr()
 	if err := p.cmd.Start(); err != nil {
@@ -105,6 +112,26 @@ func (p *Process) waitReady(ctx context.Context) error {
 
 // Output returns the end of what the server wrote.
 func (p *Process) Output() string { return p.out.String() }
+
+// Terminate asks the server to stop with SIGTERM and waits up to timeout for
+// it to exit, then kills it. It returns how long the server took and its
+// exit error (nil for a clean exit; an error too when it had to be killed).
+func (p *Process) Terminate(timeout time.Duration) (time.Duration, error) {
+	begin := time.Now()
+	err := errors.New(p.spec.Name + " already stopped")
+	p.stop.Do(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.exited:
+			err = p.waitErr
+		case <-time.After(timeout):
+			_ = p.cmd.Process.Kill()
+			<-p.exited
+			err = fmt.Errorf("%s still ran %s after SIGTERM: killed", p.spec.Name, timeout)
+		}
+	})
+	return time.Since(begin), err
+}
 
 // Kill kills the server abruptly, as a crash would, and waits until it has
 // exited. It is safe to call more than once.
