@@ -9,8 +9,8 @@
 // metadata says protocol=grpc (go-micro's gRPC server); nodes of go-micro's
 // default RPC server cannot take dtm's calls and are left out. The service
 // must accept dtm's content type, application/grpc+dtm_raw: give its gRPC
-// server the option grpc.Codec(gomicrodriver.ContentType, gomicrodriver.Codec{})
-// (see Codec).
+// server the option grpcserver.Options(gomicrodriver.ServerOption()) (see
+// ServerOption).
 //
 // The package reads go-micro's registry format (JSON under
 // /micro/registry/<service>/<node>) with the etcd client, so it links no

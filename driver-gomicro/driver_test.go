@@ -106,14 +106,11 @@ func TestErrorsNameTheDriver(t *testing.T) {
 	defer d.Close()
 	_, _, parseErr := d.ParseServerMethod("consul://h:8500/svc/pkg.Svc/M")
 	_, buildErr := (&builder{d: d}).Build(target(t, "gomicro:///helloworld"), &kittest.ClientConn{}, resolver.BuildOptions{})
-	_, codecErr := Codec{}.Marshal(42)
 	kittest.ExpectDriverErrors(t, Name, map[string]error{
 		"ParseServerMethod":             parseErr,
 		"RegisterGrpcService(target)":   d.RegisterGrpcService("polaris://h:1/dtm", "a:1"),
 		"RegisterGrpcService(endpoint)": d.RegisterGrpcService("gomicro://h:1/dtm", "a"),
 		"Build":                         buildErr,
-		"Codec.Marshal":                 codecErr,
-		"Codec.Unmarshal":               Codec{}.Unmarshal(nil, new(int)),
 	})
 }
 

@@ -42,7 +42,7 @@ func Example_server() {
 //	err := saga.Submit()
 //
 // The bank service is a go-micro service on go-micro's gRPC server, with the
-// option that lets it take dtm's calls (see Codec). dtm calls each branch as
+// option that lets it take dtm's calls (see ServerOption). dtm calls each branch as
 // the driver splits its URL, into the server it dials through go-micro's
 // registry in etcd and the method; a URL the driver cannot resolve is refused
 // up front, naming the form to write:
