@@ -7,6 +7,7 @@
 package gomicro_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/dtmkit/drivers/conformance"
@@ -14,6 +15,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if hosts := os.Getenv(childEtcdEnv); hosts != "" {
+		// a child started by testBesideGoMicroCodec, with go-micro's codec
+		os.Exit(runChild(hosts))
+	}
 	restoreProtoCodec() // go-micro v5.30.0 breaks etcd clients: see restoreProtoCodec
 	// a TMPDIR of its own, dtm's data removed at the end, nothing else left
 	infra.Main(m)
@@ -27,6 +32,7 @@ func TestConformance(t *testing.T) {
 		t.Run("WithoutServerOption", func(t *testing.T) { testWithoutServerOption(t, h, env) })
 		t.Run("GrpcNodesOnly", func(t *testing.T) { testGrpcNodesOnly(t, h, env) })
 		t.Run("GoMicroFindsDtm", func(t *testing.T) { testGoMicroFindsDtm(t, h, env) })
+		t.Run("BesideGoMicroCodec", func(t *testing.T) { testBesideGoMicroCodec(t, h, env) })
 		t.Run("CloseDeregisters", func(t *testing.T) { testCloseDeregisters(t, h, env) })
 	})
 }
