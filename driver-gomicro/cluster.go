@@ -90,7 +90,7 @@ func (c *cluster) connect(ctx context.Context, t kit.EtcdTarget) {
 		TLS:         tlsConfig,
 		Context:     ctx,
 		LogConfig:   quietEtcdLog(),
-		DialOptions: etcdDialOptions,
+		DialOptions: etcdDialOptions(),
 	})
 	if err != nil {
 		c.err = fmt.Errorf("connect to etcd %s%s: %w", c.hosts, who, err)

@@ -20,7 +20,9 @@ import (
 type etcdCodec struct{}
 
 // etcdDialOptions force etcdCodec on the driver's etcd client.
-var etcdDialOptions = []grpc.DialOption{grpc.WithDefaultCallOptions(grpc.ForceCodec(etcdCodec{}))}
+func etcdDialOptions() []grpc.DialOption {
+	return []grpc.DialOption{grpc.WithDefaultCallOptions(grpc.ForceCodec(etcdCodec{}))}
+}
 
 type selfMarshaler interface {
 	Marshal() ([]byte, error)

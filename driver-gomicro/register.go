@@ -15,9 +15,9 @@ import (
 
 // Registration timing. The lease outlives a keep-alive gap of a few seconds
 // (an etcd leader election) and is gone soon after dtm dies without Close.
-var (
+const (
 	// leaseTTL is the lease of dtm's key, in seconds, kept alive until Close.
-	leaseTTL int64 = 15
+	leaseTTL = 15
 	// registerTimeout bounds RegisterGrpcService, and each attempt to
 	// register again after the lease was lost.
 	registerTimeout = 10 * time.Second

@@ -106,18 +106,10 @@ func restoreCode(err error) error {
 	if !ok {
 		return err
 	}
-	code, ok := codeByName[name]
-	if !ok {
-		return err
+	for code := codes.OK; code <= codes.Unauthenticated; code++ {
+		if code.String() == name {
+			return status.Error(code, desc)
+		}
 	}
-	return status.Error(code, desc)
+	return err
 }
-
-// codeByName maps the names codes.Code.String gives back to the codes.
-var codeByName = func() map[string]codes.Code {
-	m := map[string]codes.Code{}
-	for c := codes.OK; c <= codes.Unauthenticated; c++ {
-		m[c.String()] = c
-	}
-	return m
-}()
