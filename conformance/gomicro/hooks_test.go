@@ -10,9 +10,8 @@ import (
 	"google.golang.org/grpc"
 )
 
-// The conformance suite's optional hooks that go-micro's etcd registry
-// supports. go-micro's server re-registers its node every RegisterInterval,
-// so a node cannot leave etcd while its server runs: no Deregisterer.
+// The conformance suite's optional hooks: go-micro's etcd registry supports
+// them all.
 var (
 	_ conformance.RegistryRestarter = (*harness)(nil)
 	_ conformance.MemberKiller      = (*harness)(nil)
@@ -20,6 +19,8 @@ var (
 	_ conformance.SecretTargeter    = (*harness)(nil)
 	_ conformance.SecretServicer    = (*harness)(nil)
 	_ conformance.Crasher           = (*instance)(nil)
+	_ conformance.Deregisterer      = (*instance)(nil)
+	_ conformance.RegisterTimer     = (*instance)(nil)
 )
 
 // StopRegistry stops every etcd member abruptly, keeping their data.

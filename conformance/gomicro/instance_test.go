@@ -51,7 +51,8 @@ type instance struct {
 	inner *grpc.Server
 	conn  *grpc.ClientConn
 	addr  string
-	key   string // its node's etcd key
+	key   string    // its node's etcd key
+	at    time.Time // just before the registration
 	once  sync.Once
 }
 
@@ -88,9 +89,7 @@ func startInstance(ctx context.Context, client *clientv3.Client, service string,
 		// processes of their own
 		server.Id(newID()),
 		server.Address(lis.Addr().String()),
-		server.Registry(reg),
-		server.RegisterTTL(10 * time.Second),
-		server.RegisterInterval(2 * time.Second),
+		server.Registry(reg), // go-micro's default TTL (90 s) and re-registration (30 s)
 	}
 	var srv server.Server
 	if o.rpc {
@@ -113,10 +112,11 @@ func startInstance(ctx context.Context, client *clientv3.Client, service string,
 	if err := srv.Handle(srv.NewHandler(&Busi{conn: conn})); err != nil {
 		return fail(err)
 	}
+	registeredAt := time.Now() // Start registers the node
 	if err := srv.Start(); err != nil {
 		return fail(err)
 	}
-	i := &instance{srv: srv, reg: reg, lis: cl, inner: inner, conn: conn, addr: srv.Options().Address,
+	i := &instance{srv: srv, reg: reg, lis: cl, inner: inner, conn: conn, addr: srv.Options().Address, at: registeredAt,
 		key: "/micro/registry/" + service + "/" + service + "-" + srv.Options().Id}
 	err = infra.WaitForContext(ctx, "go-micro node "+i.key+" in etcd", func() bool {
 		resp, err := client.Get(ctx, i.key)
@@ -147,6 +147,21 @@ func (i *instance) Stop() {
 		i.inner.Stop()
 		_ = i.conn.Close()
 	})
+}
+
+// RegisteredAt is when the server was asked to register
+// (conformance.RegisterTimer).
+func (i *instance) RegisteredAt() time.Time { return i.at }
+
+// Deregister removes the node from etcd while the server keeps serving, as
+// go-micro's server does first when it stops (conformance.Deregisterer). The
+// server would register it again at its next re-registration, 30 s later.
+func (i *instance) Deregister() error {
+	d, ok := i.srv.(interface{ Deregister() error })
+	if !ok {
+		return fmt.Errorf("go-micro server %T has no Deregister", i.srv)
+	}
+	return d.Deregister()
 }
 
 // Crash stops serving at once, without deregistering: the listener and
