@@ -33,6 +33,7 @@ func TestConformance(t *testing.T) {
 		t.Run("GrpcNodesOnly", func(t *testing.T) { testGrpcNodesOnly(t, h, env) })
 		t.Run("GoMicroFindsDtm", func(t *testing.T) { testGoMicroFindsDtm(t, h, env) })
 		t.Run("BesideGoMicroCodec", func(t *testing.T) { testBesideGoMicroCodec(t, h, env) })
+		t.Run("LeaseLost", func(t *testing.T) { testLeaseLost(t, h, env) })
 		t.Run("CloseDeregisters", func(t *testing.T) { testCloseDeregisters(t, h, env) })
 	})
 }

@@ -12,12 +12,14 @@ import (
 	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
+	"github.com/dtmkit/drivers/conformance/infra"
 	gomicrodriver "github.com/dtmkit/drivers/driver-gomicro"
 	"go-micro.dev/v5/client"
 	grpcclient "go-micro.dev/v5/client/grpc"
 	"go-micro.dev/v5/registry"
 	"go-micro.dev/v5/registry/etcd"
 	"go-micro.dev/v5/selector"
+	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -162,5 +164,47 @@ func testCloseDeregisters(t *testing.T, h *harness, _ *conformance.Env) {
 	defer func() { _ = closeRegistry(reg) }()
 	if _, err := reg.GetService(service); err != registry.ErrNotFound {
 		t.Fatalf("go-micro's registry after Close: %v, want %v", err, registry.ErrNotFound)
+	}
+}
+
+// testLeaseLost: when etcd loses dtm's lease (revoked here, as after an
+// expiry while etcd was unreachable), the driver registers the node again
+// on a new lease, and Close still withdraws it.
+func testLeaseLost(t *testing.T, h *harness, _ *conformance.Env) {
+	const service = "dtm-lease"
+	d := &gomicrodriver.Driver{}
+	defer d.Close()
+	if err := d.RegisterService("gomicro://"+h.etcd.Hosts()+"/"+service, "127.0.0.1:36790"); err != nil {
+		t.Fatal(err)
+	}
+	lease := func() (clientv3.LeaseID, bool) {
+		resp, err := h.client.Get(timeout(t, 5*time.Second), "/micro/registry/"+service+"/", clientv3.WithPrefix())
+		if err != nil || len(resp.Kvs) != 1 {
+			return 0, false
+		}
+		return clientv3.LeaseID(resp.Kvs[0].Lease), true
+	}
+	first, ok := lease()
+	if !ok || first == 0 {
+		t.Fatalf("no node on a lease after RegisterService (lease %x)", first)
+	}
+	if _, err := h.client.Revoke(timeout(t, 5*time.Second), first); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var again clientv3.LeaseID
+	err := infra.WaitFor(10*time.Second, "the node to be registered again", func() bool {
+		again, ok = lease()
+		return ok && again != first
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("registered again on lease %x %v after the revoke", again, time.Since(start).Round(time.Millisecond))
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(registered(t, h.client, service)); n != 0 {
+		t.Fatalf("%d nodes after Close, want 0", n)
 	}
 }
