@@ -339,6 +339,7 @@ func goWork(t *testing.T) workFile {
 // its *Driver (see driver-protocol1's Driver). Interface assertions ("_")
 // and sentinel errors need no entry.
 var packageState = map[string]string{
+	"driver-gomicro.stallTimeout":      "a tuning constant that tests shorten",
 	"driver-gozero.applied":            "mirrors go-zero's process-wide account and TLS registries (security.go)",
 	"driver-gozero.schemes":            "the schemes of this build, fixed by a build tag",
 	"driver-gozero.resolverClients":    "etcd clients shared by resolvers, which grpc's process-wide resolver registry builds (etcdclients.go)",

@@ -18,6 +18,7 @@ import (
 	"github.com/dtm-labs/dtm/dtmsvr/entry"
 	"github.com/dtm-labs/logger"
 
+	_ "github.com/dtmkit/drivers/driver-gomicro"
 	_ "github.com/dtmkit/drivers/driver-gozero"
 	_ "github.com/dtmkit/drivers/driver-gozero/nacos"
 	_ "github.com/dtmkit/drivers/driver-kratos"

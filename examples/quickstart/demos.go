@@ -16,6 +16,7 @@ var builtin = map[string]func(say func(string, ...any)) error{
 // child `go run`: linking them here would make every first run compile
 // kratos and polaris-go too (see the README for the figures).
 var examples = map[string]string{
+	"gomicro":   "github.com/dtmkit/drivers/examples/gomicro",
 	"kratos":    "github.com/dtmkit/drivers/examples/kratos",
 	"polaris":   "github.com/dtmkit/drivers/examples/polaris",
 	"protocol1": "github.com/dtmkit/drivers/examples/protocol1",

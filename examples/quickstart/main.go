@@ -2,7 +2,7 @@
 // repository's drivers, on infrastructure it starts in its own process:
 //
 //	go run ./examples/quickstart                 # go-zero over etcd
-//	go run ./examples/quickstart -driver kratos  # or polaris, protocol1
+//	go run ./examples/quickstart -driver kratos  # or gomicro, polaris, protocol1
 //
 // It needs nothing installed but Go. The go-zero story is linked in; the
 // others run their framework's example with `go run`, so that the default

@@ -17,6 +17,10 @@ type programSpec struct {
 
 // programs are keyed by the driver's directory.
 var programs = map[string]*programSpec{
+	"driver-gomicro": {
+		ParseURL: "gomicro://127.0.0.1:2379/trans/pkg.Trans/TransIn",
+		Server:   "gomicro://127.0.0.1:2379/trans", Method: "/pkg.Trans/TransIn",
+	},
 	"driver-gozero": {
 		ParseURL: "etcd:///127.0.0.1:2379?key=trans.rpc/pkg.Trans/TransIn",
 		Server:   "etcd:///127.0.0.1:2379?key=trans.rpc", Method: "/pkg.Trans/TransIn",
