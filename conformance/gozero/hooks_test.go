@@ -172,3 +172,16 @@ func (h *harness) LongLivedGoroutines() []string {
 		"github.com/zeromicro/go-zero/internal/devserver.(*Server).StartAsync.func1",
 	}
 }
+
+// ClusterRegistration: the servers of a dtm cluster publish their addresses
+// under the key service, as go-zero servers of one service do.
+func (h *harness) ClusterRegistration(service string) (target, clientURL string) {
+	url := "etcd://" + h.etcd.Hosts() + "/" + service
+	return url, url
+}
+
+// ClusterEnv: an out-of-process dtm needs nothing but its Target.
+func (h *harness) ClusterEnv() []string { return nil }
+
+// ClusterTTL is go-zero's lease TTL.
+func (h *harness) ClusterTTL() time.Duration { return h.RegistrationTTL() }

@@ -32,6 +32,8 @@ type Options struct {
 	// StopTimeout bounds a graceful stop before the server is killed;
 	// 0 means 15 s.
 	StopTimeout time.Duration
+	// Conf is appended to each server's conf.yml (timings, say).
+	Conf string
 }
 
 // Cluster is Size dtm servers sharing a store.
@@ -48,6 +50,9 @@ type Member struct {
 	GrpcAddr string
 	HTTPAddr string
 	conf     string
+
+	// calls counts the gRPC calls the member served, by method.
+	calls callCounter
 
 	mu   sync.Mutex
 	proc *serverproc.Process // nil while stopped
@@ -98,12 +103,12 @@ func (c *Cluster) newMember(i int) (*Member, error) {
   Port: %s
 HttpPort: %d
 GrpcPort: %d
-LogLevel: warn
+LogLevel: info
 MicroService:
   Driver: %s
   Target: %q
   EndPoint: %s
-`, host, port, ports[0], ports[1], c.opts.Driver, c.opts.Target, m.GrpcAddr)
+%s`, host, port, ports[0], ports[1], c.opts.Driver, c.opts.Target, m.GrpcAddr, c.opts.Conf)
 	m.conf = filepath.Join(mdir, "conf.yml")
 	if err := os.WriteFile(m.conf, []byte(conf), 0o600); err != nil {
 		return nil, err
@@ -128,6 +133,7 @@ func (m *Member) Start(ctx context.Context) error {
 		Args:    []string{"-c", m.conf},
 		Dir:     filepath.Dir(m.conf),
 		Env:     m.c.opts.Env,
+		Output:  &m.calls,
 		Ready:   func() bool { return accepts(m.GrpcAddr) },
 		Timeout: time.Minute,
 	})
@@ -137,6 +143,11 @@ func (m *Member) Start(ctx context.Context) error {
 	m.proc = p
 	return nil
 }
+
+// Calls returns how many calls of the gRPC method (such as
+// "/dtmgimp.Dtm/Submit") the member has served, over all its runs, from the
+// line dtm logs for each.
+func (m *Member) Calls(method string) int { return m.calls.count(method) }
 
 // Stop stops the member with SIGTERM, as an orchestrator does, and returns
 // how long it took to exit; it is killed after Options.StopTimeout.
@@ -164,6 +175,14 @@ func (m *Member) Kill() {
 	if p != nil {
 		p.Kill()
 	}
+}
+
+// Running reports whether the member runs (it was started and not stopped
+// or killed since).
+func (m *Member) Running() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.proc != nil
 }
 
 // Output returns the end of what the running member wrote.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -33,6 +34,8 @@ type Spec struct {
 	Dir  string
 	// Env is added to the test process' environment.
 	Env []string
+	// Output, when set, also receives everything the server writes.
+	Output io.Writer
 	// ReadyLine, when set, is a line the server prints once it serves:
 	// Ready is polled only after it has appeared.
 	ReadyLine string
@@ -68,7 +71,11 @@ func Start(ctx context.Context, spec Spec) (*Process, error) {
 	if len(spec.Env) > 0 {
 		p.cmd.Env = append(os.Environ(), spec.Env...)
 	}
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	var w io.Writer = p.out
+	if spec.Output != nil {
+		w = io.MultiWriter(p.out, spec.Output)
+	}
+	p.cmd.Stdout, p.cmd.Stderr = w, w
 	p.cmd.SysProcAttr = sysProcAttr()
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
@@ -101,13 +108,32 @@ func (p *Process) waitReady(ctx context.Context) error {
 		if strings.Contains(out, "address already in use") {
 			return fmt.Errorf("%s: %w", p.spec.Name, ErrPortTaken)
 		}
-		return fmt.Errorf("%s exited before serving (%v): %s", p.spec.Name, p.waitErr, gobin.Tail(out, 2000))
+		return fmt.Errorf("%s exited before serving (%v): %s%s", p.spec.Name, p.waitErr, notable(out), gobin.Tail(out, 2000))
 	default:
 	}
 	if err != nil {
 		return fmt.Errorf("%w: %s", err, gobin.Tail(p.out.String(), 2000))
 	}
 	return nil
+}
+
+// notable returns the lines of out that report a failure, the first five,
+// which the end of a long output may have cut off.
+func notable(out string) string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		low := strings.ToLower(l)
+		if strings.Contains(low, "fatal") || strings.Contains(low, "panic") || strings.Contains(low, "error") {
+			lines = append(lines, l)
+			if len(lines) == 5 {
+				break
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return strings.Join(lines, "\n") + "\n...\n"
 }
 
 // Output returns the end of what the server wrote.
