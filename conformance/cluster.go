@@ -31,14 +31,18 @@ import (
 // several on one redis store. The Cluster subtests run for them.
 type ClusterHarness interface {
 	// ClusterRegistration returns the MicroService.Target the servers of a
-	// dtm cluster named service share (each registers its own gRPC address
-	// as EndPoint), and the URL clients dial the cluster through.
-	ClusterRegistration(service string) (target, clientURL string)
+	// dtm cluster named service share, the URL clients dial the cluster
+	// through, and the EndPoint of a server with the given gRPC address.
+	ClusterRegistration(service string) (target, clientURL string, endpoint func(grpcAddr string) string)
 	// ClusterEnv is what an out-of-process dtm server needs in its
 	// environment to reach the registry, or nil.
 	ClusterEnv() []string
 	// ClusterTTL is how long a killed server's registration outlives it.
 	ClusterTTL() time.Duration
+	// ClusterLeave bounds how long a server stopped with SIGTERM, which
+	// deregisters it, stays resolvable after it exits: a second where the
+	// registry pushes changes.
+	ClusterLeave() time.Duration
 }
 
 // clusterSize and clusterInstances size the cluster subtests: 3 dtm servers
@@ -85,9 +89,9 @@ func testCluster(t *testing.T, e *Env) {
 		}
 		defer inst.Stop()
 	}
-	target, clientURL := h.ClusterRegistration("dtmcluster")
+	target, clientURL, endpoint := h.ClusterRegistration("dtmcluster")
 	c, err := dtmcluster.Start(ctx, dtmcluster.Options{
-		Bin: bin, Size: clusterSize, Driver: e.Harness.DriverName(), Target: target,
+		Bin: bin, Size: clusterSize, Driver: e.Harness.DriverName(), Target: target, Endpoint: endpoint,
 		RedisAddr: redis.Addr(), Env: h.ClusterEnv(), Conf: clusterConf,
 	})
 	if err != nil {
@@ -101,7 +105,7 @@ func testCluster(t *testing.T, e *Env) {
 
 	t.Run("Spread", func(t *testing.T) { testClusterSpread(t, dc) })
 	t.Run("DtmCrash", func(t *testing.T) { testClusterDtmCrash(t, dc, h.ClusterTTL()) })
-	t.Run("RollingRestart", func(t *testing.T) { testClusterRollingRestart(t, dc) })
+	t.Run("RollingRestart", func(t *testing.T) { testClusterRollingRestart(t, dc, h.ClusterLeave()) })
 }
 
 // follow builds the driver's resolver for the cluster URL, as a client's

@@ -175,9 +175,9 @@ func (h *harness) LongLivedGoroutines() []string {
 
 // ClusterRegistration: the servers of a dtm cluster publish their addresses
 // under the key service, as go-zero servers of one service do.
-func (h *harness) ClusterRegistration(service string) (target, clientURL string) {
+func (h *harness) ClusterRegistration(service string) (target, clientURL string, endpoint func(string) string) {
 	url := "etcd://" + h.etcd.Hosts() + "/" + service
-	return url, url
+	return url, url, nil
 }
 
 // ClusterEnv: an out-of-process dtm needs nothing but its Target.
@@ -185,3 +185,6 @@ func (h *harness) ClusterEnv() []string { return nil }
 
 // ClusterTTL is go-zero's lease TTL.
 func (h *harness) ClusterTTL() time.Duration { return h.RegistrationTTL() }
+
+// ClusterLeave: etcd's watch pushes the revoked key at once.
+func (h *harness) ClusterLeave() time.Duration { return time.Second }

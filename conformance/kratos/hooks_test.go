@@ -109,3 +109,19 @@ func (h *harness) secretsEtcd(marker string) (*infra.Etcd, error) {
 	}
 	return h.secrets, nil
 }
+
+// ClusterRegistration: the servers of a dtm cluster register as instances
+// of the kratos service named service, each at grpc://<its address>.
+func (h *harness) ClusterRegistration(service string) (target, clientURL string, endpoint func(string) string) {
+	url := "discovery://" + h.etcd.Hosts() + "/" + service
+	return url, url, func(addr string) string { return "grpc://" + addr }
+}
+
+// ClusterEnv: an out-of-process dtm needs nothing but its Target.
+func (h *harness) ClusterEnv() []string { return nil }
+
+// ClusterTTL is kratos' lease TTL.
+func (h *harness) ClusterTTL() time.Duration { return h.RegistrationTTL() }
+
+// ClusterLeave: etcd's watch pushes the revoked key at once.
+func (h *harness) ClusterLeave() time.Duration { return time.Second }

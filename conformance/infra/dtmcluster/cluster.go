@@ -22,8 +22,11 @@ type Options struct {
 	// Size is the number of servers.
 	Size int
 	// Driver is MicroService.Driver; Target is MicroService.Target, the
-	// same for every server, whose EndPoint is its own gRPC address.
+	// same for every server.
 	Driver, Target string
+	// Endpoint makes a server's MicroService.EndPoint from its gRPC
+	// address; nil means the address itself.
+	Endpoint func(grpcAddr string) string
 	// RedisAddr is the shared store, "127.0.0.1:port".
 	RedisAddr string
 	// Env is added to each server's environment (a registry's address
@@ -96,6 +99,10 @@ func (c *Cluster) newMember(i int) (*Member, error) {
 	if err := os.MkdirAll(mdir, 0o755); err != nil {
 		return nil, err
 	}
+	endpoint := m.GrpcAddr
+	if c.opts.Endpoint != nil {
+		endpoint = c.opts.Endpoint(m.GrpcAddr)
+	}
 	host, port, _ := net.SplitHostPort(c.opts.RedisAddr)
 	conf := fmt.Sprintf(`Store:
   Driver: redis
@@ -108,7 +115,7 @@ MicroService:
   Driver: %s
   Target: %q
   EndPoint: %s
-%s`, host, port, ports[0], ports[1], c.opts.Driver, c.opts.Target, m.GrpcAddr, c.opts.Conf)
+%s`, host, port, ports[0], ports[1], c.opts.Driver, c.opts.Target, endpoint, c.opts.Conf)
 	m.conf = filepath.Join(mdir, "conf.yml")
 	if err := os.WriteFile(m.conf, []byte(conf), 0o600); err != nil {
 		return nil, err
