@@ -83,11 +83,13 @@ func testClusterDtmCrash(t *testing.T, dc *dtmCluster, ttl time.Duration) {
 	final := dc.expectFinal(t, all, failed, 2*time.Minute)
 	succeeded := dc.expectAccounted(t, final, from, to)
 	for _, gid := range sagas {
-		if final[gid] != "succeed" && !failed[gid] {
+		if failed[gid] {
+			t.Errorf("saga %s: the client's submission failed despite its retries", gid)
+		} else if final[gid] != "succeed" {
 			t.Errorf("saga %s accepted by dtm ended %q", gid, final[gid])
 		}
 	}
-	t.Logf("%d sagas and %d TCCs; %d submissions failed at the client (%d of them unknown to dtm); %d transactions succeeded",
+	t.Logf("%d sagas and %d TCCs; %d TCCs failed at the client (%d of them unknown to dtm); %d transactions succeeded",
 		crashSagas, crashTccs, len(failed), countUnknown(final), succeeded)
 
 	later := dc.e.gids("crash-after", 20)
