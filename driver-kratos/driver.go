@@ -24,7 +24,7 @@
 // Registries beyond etcd come as packages that add their scheme to this
 // driver when blank-imported, as database/sql drivers add themselves, so a
 // program pays for a registry's client only if it imports the plug-in
-// (driver-gozero/nacos is one, for the go-zero driver; kratos has none yet).
+// (driver-kratos/nacos adds nacos://).
 //
 // A plug-in calls AddRegistry from its init with a kit.Registry: its
 // scheme, a grpc resolver builder for it (registered by

@@ -9,8 +9,10 @@ const ownSchemes = "discovery, etcd or direct (" + branchForms + ")"
 
 // registries are the registry plug-ins added to this driver, by scheme.
 // Known names the plug-ins this collection has, so that their scheme in a
-// build without them is an error naming the import: none for kratos yet.
-var registries = kit.Registries{Known: map[string]string{}}
+// build without them is an error naming the import.
+var registries = kit.Registries{Known: map[string]string{
+	"nacos": "github.com/dtmkit/drivers/driver-kratos/nacos",
+}}
 
 // AddRegistry adds a registry plug-in: its scheme is then resolved, checked
 // by ParseServerMethod and accepted by RegisterGrpcService as a target, and

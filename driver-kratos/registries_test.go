@@ -142,8 +142,6 @@ func TestPluginResolverGetsRoundRobin(t *testing.T) {
 }
 
 func TestKnownPluginMissing(t *testing.T) {
-	registries.Known["nacos"] = "github.com/dtmkit/drivers/driver-kratos/nacos"
-	defer delete(registries.Known, "nacos")
 	d := &Driver{}
 	const want = `blank-import "github.com/dtmkit/drivers/driver-kratos/nacos"`
 	if _, _, err := d.ParseServerMethod("nacos://h:8848/trans/pkg.Svc/M"); err == nil || !strings.Contains(err.Error(), want) {

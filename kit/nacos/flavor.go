@@ -26,6 +26,11 @@ type Flavor struct {
 	Addr func(model.Instance) string
 	// Metadata is the metadata of dtm's own instance; nil is none.
 	Metadata func(endpoint string) map[string]string
+	// Cluster is the cluster dtm registers in when the target names no
+	// clusters; "" leaves it to nacos (its DEFAULT). A framework whose
+	// clients watch a named cluster sets it, so that they find dtm
+	// whatever the server makes of "".
+	Cluster string
 	// Log receives the SDK's warnings and errors, redacted; nil drops
 	// them.
 	Log func(msg string)

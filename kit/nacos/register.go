@@ -38,7 +38,7 @@ func (f *Flavor) register(target, endpoint string) (func() error, error) {
 		return nil, fmt.Errorf("register %s as %s: %w", endpoint, t, err)
 	}
 	service := f.serviceName(t.Service)
-	cluster := ""
+	cluster := f.Cluster
 	if len(t.Clusters) > 0 {
 		cluster = t.Clusters[0]
 	}
