@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { infra.Main(m) }
 func TestConformance(t *testing.T) {
 	conformance.RunWith(t, newHarness, func(t *testing.T, env *conformance.Env) {
 		h := env.Harness.(*harness)
-		t.Run("DialTwiceCloseFive", func(t *testing.T) { testDialTwiceCloseFive(t, h, env) })
+		t.Run("DialTwiceCloseFive", func(t *testing.T) { env.DialTwiceCloseFive(t, h.ServiceURL(env.Service)) })
 		t.Run("UpstreamForms", func(t *testing.T) { testUpstreamForms(t, h, env) })
 		t.Run("NoFilesInWorkingDir", func(t *testing.T) { testNoFilesInWorkingDir(t) })
 	})

@@ -49,7 +49,3 @@ func (h *harness) BadTargets() []conformance.BadTarget {
 func (h *harness) SecretTarget(marker string) (target, endpoint string, err error) {
 	return "nacos://nacos:" + marker + "@" + h.srv.NacosAddr() + "/secretsvc", "127.0.0.1:9", nil
 }
-
-func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), d)
-}
