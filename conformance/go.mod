@@ -6,9 +6,11 @@ require (
 	github.com/dtmkit/drivers/driver-gomicro v0.1.0
 	github.com/dtmkit/drivers/driver-gozero v0.1.0
 	github.com/dtmkit/drivers/driver-kratos v0.1.0
+	github.com/dtmkit/drivers/driver-kratos/nacos v0.1.0
 	github.com/dtmkit/drivers/driver-polaris v0.1.0
 	github.com/dtmkit/drivers/driver-protocol1 v0.1.0
 	github.com/dtmkit/drivers/kit v0.1.0
+	github.com/go-kratos/kratos/contrib/registry/nacos/v2 v2.0.0-20260404020628-f149714c1d54
 	go-micro.dev/v5 v5.30.0
 	go.uber.org/goleak v1.3.0
 )
@@ -107,7 +109,7 @@ require (
 	github.com/gin-gonic/gin v1.9.1 // indirect
 	github.com/go-kratos/aegis v0.2.0 // indirect
 	github.com/go-kratos/kratos/contrib/registry/etcd/v2 v2.0.0-20241105072421-f8b97f675b32
-	github.com/go-kratos/kratos/v2 v2.8.3
+	github.com/go-kratos/kratos/v2 v2.9.2
 	github.com/go-logr/logr v1.4.3 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v0.21.0 // indirect

@@ -32,6 +32,7 @@
 package nacos
 
 import (
+	"errors"
 	"net"
 	"strconv"
 	"strings"
@@ -75,7 +76,13 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return register(target, hostPort)
+		revoke, err := register(target, hostPort)
+		var ue *kit.URLError
+		if errors.As(err, &ue) && ue.URL == kit.Redact(hostPort) {
+			// the endpoint's error: quote it as the user wrote it
+			err = kit.NewURLError(endpoint, ue.Reason, ue.Err)
+		}
+		return revoke, err
 	}
 	kratosdriver.AddRegistry(r)
 }

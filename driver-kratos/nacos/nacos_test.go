@@ -77,3 +77,14 @@ func TestParseServerMethod(t *testing.T) {
 		t.Errorf("ParseServerMethod: %v, want the unknown parameter named and the password redacted", err)
 	}
 }
+
+// TestEndpointErrorQuotesTheEndpoint: kit/nacos checks host:port; its
+// error quotes the endpoint as written, grpc:// included.
+func TestEndpointErrorQuotesTheEndpoint(t *testing.T) {
+	d := &kratosdriver.Driver{}
+	defer d.Close()
+	err := d.RegisterGrpcService("nacos://127.0.0.1:1/dtmservice", "grpc://0.0.0.0:36790")
+	if err == nil || !strings.Contains(err.Error(), `"grpc://0.0.0.0:36790"`) || !strings.Contains(err.Error(), "others can reach") {
+		t.Errorf("RegisterGrpcService: %v, want the unreachable address refused, quoted as written", err)
+	}
+}

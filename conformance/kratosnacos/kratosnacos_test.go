@@ -1,0 +1,31 @@
+// Package kratosnacos_test runs the conformance suite against driver-kratos
+// with its nacos plug-in: business instances are kratos gRPC servers run by
+// kratos.App and registered through kratos' nacos registry
+// (contrib/registry/nacos, an ephemeral instance of <name>.grpc through
+// nacos-sdk-go v2), dtm registers in the same nacos through the driver, and
+// branch URLs are nacos:// URLs. The nacos server is the polaris server's
+// nacos API (conformance/infra/polarisserver with Options.Nacos): the Java
+// nacos server cannot be fetched with Go.
+package kratosnacos_test
+
+import (
+	"testing"
+
+	"github.com/dtmkit/drivers/conformance"
+	"github.com/dtmkit/drivers/conformance/infra"
+	_ "github.com/dtmkit/drivers/driver-kratos/nacos"
+)
+
+// TestMain gives the tests a TMPDIR of their own and fails the run if they
+// left anything there.
+func TestMain(m *testing.M) { infra.Main(m) }
+
+func TestConformance(t *testing.T) {
+	conformance.RunWith(t, newHarness, func(t *testing.T, env *conformance.Env) {
+		h := env.Harness.(*harness)
+		t.Run("DialTwiceCloseFive", func(t *testing.T) { env.DialTwiceCloseFive(t, h.ServiceURL(env.Service)) })
+		t.Run("AppNameForm", func(t *testing.T) { testAppNameForm(t, h, env) })
+		t.Run("KratosClientFindsDtm", func(t *testing.T) { testKratosClientFindsDtm(t, h, env) })
+		t.Run("CloseDeregisters", func(t *testing.T) { testCloseDeregisters(t, h) })
+	})
+}
