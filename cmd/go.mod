@@ -63,6 +63,7 @@ require (
 	github.com/dtm-labs/dtm v1.19.0
 	github.com/dtm-labs/logger v0.0.2
 	github.com/dtmkit/drivers/driver-gozero/nacos v0.1.0
+	github.com/dtmkit/drivers/driver-kratos/nacos v0.1.0
 	github.com/dtmkit/drivers/kit/nacos v0.1.0 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/emicklei/go-restful/v3 v3.12.2 // indirect
@@ -72,7 +73,7 @@ require (
 	github.com/gin-contrib/sse v0.1.0 // indirect
 	github.com/gin-gonic/gin v1.9.1 // indirect
 	github.com/go-kratos/kratos/contrib/registry/etcd/v2 v2.0.0-20241105072421-f8b97f675b32 // indirect
-	github.com/go-kratos/kratos/v2 v2.8.3 // indirect
+	github.com/go-kratos/kratos/v2 v2.9.2 // indirect
 	github.com/go-logr/logr v1.4.3 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v0.21.0 // indirect

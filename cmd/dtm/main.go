@@ -22,6 +22,7 @@ import (
 	_ "github.com/dtmkit/drivers/driver-gozero"
 	_ "github.com/dtmkit/drivers/driver-gozero/nacos"
 	_ "github.com/dtmkit/drivers/driver-kratos"
+	_ "github.com/dtmkit/drivers/driver-kratos/nacos"
 	_ "github.com/dtmkit/drivers/driver-polaris"
 	_ "github.com/dtmkit/drivers/driver-protocol1"
 )
