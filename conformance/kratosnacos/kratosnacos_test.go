@@ -29,3 +29,9 @@ func TestConformance(t *testing.T) {
 		t.Run("CloseDeregisters", func(t *testing.T) { testCloseDeregisters(t, h) })
 	})
 }
+
+// BenchmarkConformance runs the suite's benchmarks; run it alone, with
+// -run '^$', since dtm runs once per process.
+func BenchmarkConformance(b *testing.B) {
+	conformance.RunBenchmarks(b, newHarness)
+}
