@@ -88,3 +88,15 @@ func TestEndpointErrorQuotesTheEndpoint(t *testing.T) {
 		t.Errorf("RegisterGrpcService: %v, want the unreachable address refused, quoted as written", err)
 	}
 }
+
+// TestErrorsNameTheNacosService: an error names the service nacos was asked
+// for, dtmservice.grpc, not the URL's dtmservice.
+func TestErrorsNameTheNacosService(t *testing.T) {
+	d := &kratosdriver.Driver{}
+	defer d.Close()
+	// nothing listens on port 1: nacos-sdk-go gives up within the timeout
+	err := d.RegisterGrpcService("nacos://127.0.0.1:1/dtmservice?timeout=300ms", "127.0.0.1:2")
+	if err == nil || !strings.Contains(err.Error(), `service "dtmservice.grpc"`) {
+		t.Errorf("RegisterGrpcService: %v, want an error naming dtmservice.grpc", err)
+	}
+}

@@ -63,6 +63,13 @@ func (f *Flavor) serviceName(service string) string {
 	return f.ServiceName(service)
 }
 
+// describe shows t for errors, with the nacos service the flavor looks up
+// (kratos' helloworld.grpc for helloworld).
+func (f *Flavor) describe(t Target) string {
+	t.Service = f.serviceName(t.Service)
+	return t.String()
+}
+
 func (f *Flavor) addr(in model.Instance) string {
 	if f.Addr == nil {
 		return InstanceAddr(in)

@@ -35,7 +35,7 @@ func (f *Flavor) register(target, endpoint string) (func() error, error) {
 	// drops the ephemeral instance even if it missed the deregistration
 	c, err := newClient(t, f)
 	if err != nil {
-		return nil, fmt.Errorf("register %s as %s: %w", endpoint, t, err)
+		return nil, fmt.Errorf("register %s as %s: %w", endpoint, f.describe(t), err)
 	}
 	service := f.serviceName(t.Service)
 	cluster := f.Cluster
@@ -52,9 +52,9 @@ func (f *Flavor) register(target, endpoint string) (func() error, error) {
 	})
 	if err != nil {
 		c.close()
-		return nil, fmt.Errorf("register %s as %s: %w", endpoint, t, redactErr(err))
+		return nil, fmt.Errorf("register %s as %s: %w", endpoint, f.describe(t), redactErr(err))
 	}
-	reg := &registration{c: c, t: t, service: service, cluster: cluster, host: host, port: port}
+	reg := &registration{c: c, t: t, desc: f.describe(t), service: service, cluster: cluster, host: host, port: port}
 	return reg.revoke, nil
 }
 
@@ -62,6 +62,7 @@ func (f *Flavor) register(target, endpoint string) (func() error, error) {
 type registration struct {
 	c                      *client
 	t                      Target
+	desc                   string // t as errors show it
 	service, cluster, host string
 	port                   uint64
 }
@@ -70,7 +71,7 @@ type registration struct {
 // the server no longer lists it; the client is released either way.
 func (r *registration) revoke() error {
 	fail := func(what string, err error) error {
-		return fmt.Errorf("deregister %s:%d from %s: %s: %w", r.host, r.port, r.t, what, redactErr(err))
+		return fmt.Errorf("deregister %s:%d from %s: %s: %w", r.host, r.port, r.desc, what, redactErr(err))
 	}
 	_, err := r.c.naming.DeregisterInstance(vo.DeregisterInstanceParam{
 		Ip: r.host, Port: r.port, Cluster: r.cluster, ServiceName: r.service, GroupName: r.t.Group, Ephemeral: true,

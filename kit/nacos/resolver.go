@@ -106,7 +106,7 @@ func (r *nacosResolver) run(ctx context.Context) {
 	}
 	if err := c.naming.Subscribe(sub); err != nil {
 		// the cache re-read below asks the server again
-		r.cc.ReportError(fmt.Errorf("%s: subscribe to %s: %w", r.f.Driver, r.t, redactErr(err)))
+		r.cc.ReportError(fmt.Errorf("%s: subscribe to %s: %w", r.f.Driver, r.f.describe(r.t), redactErr(err)))
 	}
 	defer func() { _ = c.naming.Unsubscribe(sub) }()
 	r.update(c)
@@ -131,7 +131,7 @@ func (r *nacosResolver) client(ctx context.Context) *client {
 		if err == nil {
 			return c
 		}
-		r.cc.ReportError(fmt.Errorf("%s: resolve %s: %w", r.f.Driver, r.t, err))
+		r.cc.ReportError(fmt.Errorf("%s: resolve %s: %w", r.f.Driver, r.f.describe(r.t), err))
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
@@ -153,7 +153,7 @@ func (r *nacosResolver) update(c *client) {
 		Clusters:    r.t.Clusters,
 	})
 	if err != nil {
-		r.cc.ReportError(fmt.Errorf("%s: resolve %s: %w", r.f.Driver, r.t, redactErr(err)))
+		r.cc.ReportError(fmt.Errorf("%s: resolve %s: %w", r.f.Driver, r.f.describe(r.t), redactErr(err)))
 		return
 	}
 	addrs := r.addrs(instances)
@@ -167,7 +167,7 @@ func (r *nacosResolver) update(c *client) {
 	}
 	_ = r.cc.UpdateState(state)
 	if len(addrs) == 0 {
-		r.cc.ReportError(fmt.Errorf("%s: no healthy instance of %s", r.f.Driver, r.t))
+		r.cc.ReportError(fmt.Errorf("%s: no healthy instance of %s", r.f.Driver, r.f.describe(r.t)))
 	}
 }
 
