@@ -27,3 +27,9 @@ func TestConformance(t *testing.T) {
 		t.Run("NoFilesInWorkingDir", func(t *testing.T) { testNoFilesInWorkingDir(t) })
 	})
 }
+
+// BenchmarkConformance runs the suite's benchmarks; run it alone, with
+// -run '^$', since dtm runs once per process.
+func BenchmarkConformance(b *testing.B) {
+	conformance.RunBenchmarks(b, newHarness)
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
 	"github.com/dtmkit/drivers/conformance/infra/polarisserver"
@@ -127,6 +128,11 @@ func (h *harness) Close() {
 	h.mu.Unlock()
 	for _, i := range all {
 		i.Stop()
+	}
+	// dtm's registration, when the suite's Close subtest did not run (the
+	// benchmarks): its client and temporary directory go with it
+	if d, ok := dtmdriver.GetDriver().(*gozero.Driver); ok {
+		_ = d.Close()
 	}
 	if inspect != nil {
 		closeInspect()
