@@ -6,7 +6,8 @@ import "github.com/dtmkit/drivers/kit"
 // Known names the plug-ins this collection has, so that their scheme in a
 // build without them is an error naming the import.
 var registries = kit.Registries{Known: map[string]string{
-	"nacos": "github.com/dtmkit/drivers/driver-gozero/nacos",
+	"consul": "github.com/dtmkit/drivers/driver-gozero/consul",
+	"nacos":  "github.com/dtmkit/drivers/driver-gozero/nacos",
 }}
 
 // AddRegistry adds a registry plug-in: its scheme is then resolved, checked

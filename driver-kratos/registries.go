@@ -11,7 +11,8 @@ const ownSchemes = "discovery, etcd or direct (" + branchForms + ")"
 // Known names the plug-ins this collection has, so that their scheme in a
 // build without them is an error naming the import.
 var registries = kit.Registries{Known: map[string]string{
-	"nacos": "github.com/dtmkit/drivers/driver-kratos/nacos",
+	"consul": "github.com/dtmkit/drivers/driver-kratos/consul",
+	"nacos":  "github.com/dtmkit/drivers/driver-kratos/nacos",
 }}
 
 // AddRegistry adds a registry plug-in: its scheme is then resolved, checked
