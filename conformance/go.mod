@@ -5,12 +5,16 @@ go 1.24.0
 require (
 	github.com/dtmkit/drivers/driver-gomicro v0.1.0
 	github.com/dtmkit/drivers/driver-gozero v0.1.0
+	github.com/dtmkit/drivers/driver-gozero/consul v0.1.0
 	github.com/dtmkit/drivers/driver-kratos v0.1.0
+	github.com/dtmkit/drivers/driver-kratos/consul v0.1.0
 	github.com/dtmkit/drivers/driver-kratos/nacos v0.1.0
 	github.com/dtmkit/drivers/driver-polaris v0.1.0
 	github.com/dtmkit/drivers/driver-protocol1 v0.1.0
 	github.com/dtmkit/drivers/kit v0.1.0
+	github.com/go-kratos/kratos/contrib/registry/consul/v2 v2.0.0-20251205160234-b9fab9a5a5ab
 	github.com/go-kratos/kratos/contrib/registry/nacos/v2 v2.0.0-20260404020628-f149714c1d54
+	github.com/hashicorp/consul/api v1.32.1
 	go-micro.dev/v5 v5.30.0
 	go.uber.org/goleak v1.3.0
 )
@@ -44,12 +48,12 @@ require (
 	github.com/cpuguy83/go-md2man/v2 v2.0.5 // indirect
 	github.com/deckarep/golang-set v1.7.1 // indirect
 	github.com/dgryski/go-rendezvous v0.0.0-20200823014737-9f7001d12a5f // indirect
+	github.com/dtmkit/drivers/kit/consul v0.1.0 // indirect
 	github.com/fsnotify/fsnotify v1.6.0 // indirect
 	github.com/go-redis/redis/v8 v8.11.5 // indirect
 	github.com/gorilla/mux v1.8.1 // indirect
 	github.com/grafana/pyroscope-go v1.3.0 // indirect
 	github.com/grafana/pyroscope-go/godeltaprof v0.1.10 // indirect
-	github.com/hashicorp/consul/api v1.32.1 // indirect
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
 	github.com/hashicorp/go-hclog v1.5.0 // indirect
 	github.com/hashicorp/go-immutable-radix v1.3.1 // indirect

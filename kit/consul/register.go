@@ -49,7 +49,39 @@ func (f *Flavor) register(target, endpoint string) (func() error, error) {
 	kctx, stop := context.WithCancel(context.Background())
 	r := &registration{a: a, t: t, reg: reg, checkID: checkID, every: every, stop: stop, done: make(chan struct{})}
 	go r.keepPassing(kctx)
+	if err := r.waitPassing(every + a.timeout()); err != nil {
+		_ = r.revoke()
+		return nil, fmt.Errorf("register %s as %s: %w", endpoint, t, err)
+	}
 	return r.revoke, nil
+}
+
+// waitPassing waits until consul lists the instance as passing: dtm's
+// clients find it from then on. A framework's other checks (kratos' TCP
+// check) run first after a random delay of up to their interval; one that
+// never passes means the agent cannot reach dtm at its EndPoint.
+func (r *registration) waitPassing(limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		entries, _, err := r.a.health(ctx, r.reg.Name, true, 0)
+		for _, e := range entries {
+			if e.Service.ID == r.reg.ID {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if err != nil {
+				return fmt.Errorf("ask whether passing: %w", redactErr(err))
+			}
+			return fmt.Errorf("consul's checks of %s:%d did not pass within %s: can the agent reach dtm at its EndPoint?",
+				r.reg.Address, r.reg.Port, limit)
+		case <-tick.C:
+		}
+	}
 }
 
 // registration is dtm's instance in consul.
