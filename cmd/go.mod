@@ -7,7 +7,9 @@ require (
 	github.com/dtmkit/drivers/conformance v0.1.0
 	github.com/dtmkit/drivers/driver-gomicro v0.1.0
 	github.com/dtmkit/drivers/driver-gozero v0.1.0
+	github.com/dtmkit/drivers/driver-gozero/consul v0.1.0
 	github.com/dtmkit/drivers/driver-kratos v0.1.0
+	github.com/dtmkit/drivers/driver-kratos/consul v0.1.0
 	github.com/dtmkit/drivers/driver-polaris v0.1.0
 	github.com/dtmkit/drivers/driver-protocol1 v0.1.0
 	github.com/dtmkit/drivers/kit v0.1.0
@@ -40,6 +42,7 @@ require (
 	github.com/buger/jsonparser v1.1.1 // indirect
 	github.com/clbanning/mxj/v2 v2.5.6 // indirect
 	github.com/deckarep/golang-set v1.7.1 // indirect
+	github.com/dtmkit/drivers/kit/consul v0.1.0 // indirect
 	github.com/golang/mock v1.6.0 // indirect
 	github.com/jmespath/go-jmespath v0.4.0 // indirect
 	github.com/nacos-group/nacos-sdk-go/v2 v2.3.5 // indirect

@@ -346,6 +346,8 @@ var packageState = map[string]string{
 	"driver-gozero.registries":         "registry plug-ins, added from their packages' init as database/sql drivers are",
 	"driver-kratos.registries":         "registry plug-ins, added from their packages' init as database/sql drivers are",
 	"driver-gozero/nacos.flavor":       "the plug-in's fixed go-zero addressing rules",
+	"driver-gozero/consul.flavor":      "the plug-in's fixed go-zero addressing and registration rules",
+	"driver-kratos/consul.flavor":      "the plug-in's fixed kratos addressing and registration rules",
 	"driver-kratos/nacos.flavor":       "the plug-in's fixed kratos naming and addressing rules",
 	"driver-kratos.stallTimeout":       "a tuning constant that tests shorten",
 	"driver-polaris.registered":        "the Driver init registers, which package-level Configure and SDKContext reach",

@@ -20,8 +20,10 @@ import (
 
 	_ "github.com/dtmkit/drivers/driver-gomicro"
 	_ "github.com/dtmkit/drivers/driver-gozero"
+	_ "github.com/dtmkit/drivers/driver-gozero/consul"
 	_ "github.com/dtmkit/drivers/driver-gozero/nacos"
 	_ "github.com/dtmkit/drivers/driver-kratos"
+	_ "github.com/dtmkit/drivers/driver-kratos/consul"
 	_ "github.com/dtmkit/drivers/driver-kratos/nacos"
 	_ "github.com/dtmkit/drivers/driver-polaris"
 	_ "github.com/dtmkit/drivers/driver-protocol1"
