@@ -139,7 +139,8 @@ func TestDriverChoice(t *testing.T) {
 		want string
 	}{
 		{[]string{"check", "-driver", "gozer", "etcd://h:2379/k/a.B/C"}, "did you mean dtm-driver-gozero?"},
-		{[]string{"check", "consul://h:8500/k/a.B/C"}, "no bundled driver serves consul:// URLs"},
+		{[]string{"check", "zookeeper://h:2181/k/a.B/C"}, "no bundled driver serves zookeeper:// URLs"},
+		{[]string{"check", "consul://h:8500/k/a.B/C"}, "consul:// is served by dtm-driver-gozero and dtm-driver-kratos"},
 		{[]string{"check", "direct:///h:1/a.B/C"}, "direct:// is served by dtm-driver-gozero and dtm-driver-kratos"},
 	} {
 		var stdout bytes.Buffer
