@@ -75,10 +75,10 @@ func (h *harness) DriverName() string { return kratosdriver.Name }
 
 // DtmRegistration registers dtm in consul under dtmService, in upstream
 // v0.0.10's target form with ttl=4 (a heartbeat and TCP check every 2 s, as
-// the instances have).
+// the instances have), and kratos' endpoint form.
 func (h *harness) DtmRegistration(grpcAddr string) (target, endpoint, clientURL string) {
 	url := "consul://" + h.agent.HTTPAddr() + "/" + dtmService
-	return url + "?ttl=4", grpcAddr, url
+	return url + "?ttl=4", "grpc://" + grpcAddr, url
 }
 
 func (h *harness) StartInstance(ctx context.Context, service string, register func(*grpc.Server)) (conformance.Instance, error) {

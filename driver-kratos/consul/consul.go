@@ -9,6 +9,9 @@
 //		_ "github.com/dtmkit/drivers/driver-kratos/consul"
 //	)
 //
+// dtm's EndPoint is host:port or kratos' grpc://host:port (a list too: the
+// first gRPC endpoint is registered).
+//
 // Targets and branch servers name the consul agent, as dtm's Target did for
 // upstream dtmdriver-kratos v0.0.10:
 //
@@ -40,6 +43,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	kratosdriver "github.com/dtmkit/drivers/driver-kratos"
@@ -62,6 +66,23 @@ var flavor = &kitconsul.Flavor{
 	Package:      "github.com/dtmkit/drivers/driver-kratos/consul",
 	Addr:         GRPCAddr,
 	Registration: Registration,
+	Endpoint:     GRPCEndpoint,
+}
+
+// GRPCEndpoint is the host:port of dtm's EndPoint as kratos writes
+// endpoints: "host:port", "grpc://host:port", or a comma-separated list of
+// them (upstream v0.0.10 split it), of which the first gRPC one counts.
+func GRPCEndpoint(endpoint string) string {
+	for _, e := range strings.Split(endpoint, ",") {
+		if rest, ok := strings.CutPrefix(e, "grpc://"); ok {
+			hostport, _, _ := strings.Cut(rest, "?")
+			return hostport
+		}
+		if !strings.Contains(e, "://") {
+			return e
+		}
+	}
+	return endpoint
 }
 
 // GRPCAddr is the host:port of an instance's grpc endpoint, as kratos'

@@ -24,6 +24,9 @@ type Flavor struct {
 	// under t.Service, as the framework registers a service, and names the
 	// TTL check dtm keeps passing and the interval at which it passes it.
 	Registration func(t Target, host string, port int) (reg *Registration, ttlCheckID string, every time.Duration)
+	// Endpoint picks the host:port to register from dtm's EndPoint (a
+	// kratos EndPoint may be grpc://host:port, or a list); nil keeps it.
+	Endpoint func(endpoint string) string
 }
 
 // Registry is the kit.Registry of the flavor, for the driver's AddRegistry.

@@ -30,6 +30,9 @@ func (f *Flavor) register(target, endpoint string) (func() error, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.Endpoint != nil {
+		endpoint = f.Endpoint(endpoint)
+	}
 	host, port, err := splitEndpoint(endpoint)
 	if err != nil {
 		return nil, err
