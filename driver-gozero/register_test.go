@@ -39,7 +39,8 @@ func TestRegisterGrpcServiceRejects(t *testing.T) {
 		t.Errorf("an empty target must be a no-op, got %v", err)
 	}
 	cases := []struct{ target, endpoint, want string }{
-		{"consul://127.0.0.1:8500/dtmservice", "127.0.0.1:36790", "want etcd://"},
+		{"consul://127.0.0.1:8500/dtmservice", "127.0.0.1:36790", `blank-import "github.com/dtmkit/drivers/driver-gozero/consul"`},
+		{"zookeeper://127.0.0.1:2181/dtmservice", "127.0.0.1:36790", "want etcd://"},
 		{"direct:///127.0.0.1:36790", "127.0.0.1:36790", "want etcd://"},
 		{"127.0.0.1:2379/dtmservice", "127.0.0.1:36790", "want etcd://"},
 		{"etcd://127.0.0.1:2379", "127.0.0.1:36790", "no key"},

@@ -21,10 +21,10 @@ import (
 // MicroService.Target as written. etcd:///<service> names no cluster.
 
 // consul:// (dtmdriver-kratos v0.0.5 to v0.0.9 resolved it in every process)
-// is not served: kratos' consul registry is not carried over. grpc would dial
-// an unknown scheme's URL as an address and fail with "too many colons in
-// address", so a builder refuses it by name, unless the program registered a
-// consul resolver of its own.
+// is served by the plug-in driver-kratos/consul. grpc would dial an unknown
+// scheme's URL as an address and fail with "too many colons in address", so
+// in a program without the plug-in (or a consul resolver of its own) a
+// builder refuses it, naming the import.
 
 // etcdForms is quoted when an etcd:// URL names no etcd hosts.
 const etcdForms = "etcd:// names the etcd hosts: write etcd://<etcd hosts>/<service> " +
@@ -56,8 +56,8 @@ func (refuseConsul) Scheme() string { return consulScheme }
 
 func (refuseConsul) Build(target resolver.Target, _ resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
 	return nil, kit.NewURLError(rawTarget(consulScheme, &target.URL), Name+" does not serve consul:// "+
-		"(upstream's consul registry is not carried over): register the service in etcd through kratos' "+
-		"etcd registry and write discovery://<etcd hosts>/<service>", nil)
+		"without its plug-in: blank-import \""+registries.Known[consulScheme]+"\" (or register the service in etcd "+
+		"through kratos' etcd registry and write discovery://<etcd hosts>/<service>)", nil)
 }
 
 // registerUpstreamForms registers the etcd resolver and, when the program

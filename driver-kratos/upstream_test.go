@@ -66,14 +66,15 @@ func TestEtcdResolvesTheService(t *testing.T) {
 }
 
 // TestConsulRefusedByName checks what a client that dials dtm at upstream's
-// consul:// gets: an error naming the form to write, not grpc's "too many
-// colons in address".
+// consul:// without the consul plug-in gets: an error naming the import and
+// the form to write, not grpc's "too many colons in address".
 func TestConsulRefusedByName(t *testing.T) {
 	if resolver.Get(consulScheme) == nil {
 		(&Driver{}).RegisterGrpcResolver()
 	}
 	_, err := grpc.Dial("consul://127.0.0.1:8500/dtmservice", grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err == nil || !strings.Contains(err.Error(), "does not serve consul://") ||
+		!strings.Contains(err.Error(), `blank-import "github.com/dtmkit/drivers/driver-kratos/consul"`) ||
 		!strings.Contains(err.Error(), "write discovery://<etcd hosts>/<service>") {
 		t.Fatalf("dial consul:// = %v", err)
 	}

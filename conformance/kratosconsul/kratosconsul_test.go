@@ -25,3 +25,9 @@ func TestConformance(t *testing.T) {
 		t.Run("DtmAsKratosRegisters", func(t *testing.T) { testDtmAsKratosRegisters(t, h, env) })
 	})
 }
+
+// BenchmarkConformance runs the suite's benchmarks; run it alone, with
+// -run '^$', since dtm runs once per process.
+func BenchmarkConformance(b *testing.B) {
+	conformance.RunBenchmarks(b, newHarness)
+}

@@ -75,8 +75,11 @@ func Registration(t kitconsul.Target, host string, port int) (*kitconsul.Registr
 		Meta:    map[string]string{"Protocol": "grpc"},
 		Address: host,
 		Port:    port,
+		// zero-contrib registers the check with the service, then again
+		// with the service's name as its name: the state it leaves
 		Checks: []kitconsul.Check{{
 			CheckID:                        id,
+			Name:                           t.Service,
 			TTL:                            fmt.Sprintf("%ds", secs),
 			Status:                         "passing",
 			DeregisterCriticalServiceAfter: fmt.Sprintf("%ds", 3*secs),
