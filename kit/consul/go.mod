@@ -9,5 +9,6 @@ require (
 
 require (
 	github.com/golang/protobuf v1.5.3 // indirect
+	golang.org/x/sys v0.7.0 // indirect
 	google.golang.org/protobuf v1.30.0 // indirect
 )
