@@ -41,12 +41,15 @@ func (h *harness) Members() int { return h.etcd.Members() }
 // KillMember stops member i abruptly.
 func (h *harness) KillMember(i int) { h.etcd.StopMember(i) }
 
+// RestartMember starts member i again on its data.
+func (h *harness) RestartMember(i int) error { return h.etcd.RestartMember(i) }
+
 // BadTargets are registration targets go-zero could not use, each refused
 // before any connection is made.
 func (h *harness) BadTargets() []conformance.BadTarget {
 	hosts, addr := h.etcd.Hosts(), "127.0.0.1:36790"
 	return []conformance.BadTarget{
-		{Target: "consul://" + hosts + "/dtmservice", Endpoint: addr, WantErr: "want etcd://"},
+		{Target: "consul://" + hosts + "/dtmservice", Endpoint: addr, WantErr: `blank-import "github.com/dtmkit/drivers/driver-gozero/consul"`},
 		{Target: "direct:///" + addr, Endpoint: addr, WantErr: "want etcd://"},
 		{Target: "etcd://" + hosts, Endpoint: addr, WantErr: "no key"},
 		{Target: "etcd:///" + hosts, Endpoint: addr, WantErr: "no key"},
@@ -174,9 +177,12 @@ func (h *harness) LongLivedGoroutines() []string {
 }
 
 // ClusterRegistration: the servers of a dtm cluster publish their addresses
-// under the key service, as go-zero servers of one service do.
+// under the key service, as go-zero servers of one service do. The URL names
+// the running members only: go-zero's publisher, which dtm registers with,
+// dials etcd with RejectOldCluster, so a server listing a member that is
+// down (EtcdMemberLoss leaves one down) cannot register and exits.
 func (h *harness) ClusterRegistration(service string) (target, clientURL string, endpoint func(string) string) {
-	url := "etcd://" + h.etcd.Hosts() + "/" + service
+	url := "etcd://" + h.etcd.RunningHosts() + "/" + service
 	return url, url, nil
 }
 
