@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/dtmkit/drivers/conformance/infra"
@@ -37,17 +36,12 @@ type Options struct {
 // nodeName is the agent's node name in the catalog.
 const nodeName = "dtmkit-test"
 
-// Agent is a consul agent process and its data directory.
+// Agent is a consul agent process and its data directory. Stop kills it
+// (as a crash), Restart starts it again on its data, Close removes it.
 type Agent struct {
+	*serverproc.Restartable
 	httpAddr string
-	dir      string
-	bin      string
 	token    string
-	timeout  time.Duration
-
-	mu     sync.Mutex
-	proc   *serverproc.Process // nil while stopped
-	closed bool
 }
 
 // Start builds consul if it is not cached, starts an agent and waits until
@@ -71,7 +65,7 @@ func Start(ctx context.Context, opts Options) (*Agent, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err = a.launch(ctx); err == nil {
+		if err = a.Start(ctx); err == nil {
 			logf("consulagent: consul ready on %s in %s", a.httpAddr, time.Since(begin).Round(10*time.Millisecond))
 			return a, nil
 		}
@@ -127,33 +121,26 @@ func newAgent(bin string, opts Options) (*Agent, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("consul config: %w", err)
 	}
-	return &Agent{
+	a := &Agent{
 		httpAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
-		dir:      dir,
-		bin:      bin,
 		token:    opts.ACLToken,
-		timeout:  opts.StartTimeout,
-	}, nil
+	}
+	a.Restartable = serverproc.NewRestartable("consul agent", dir, func() serverproc.Spec {
+		return serverproc.Spec{
+			Name:    "consul agent on " + a.httpAddr,
+			Bin:     bin,
+			Args:    []string{"agent", "-config-file", filepath.Join(dir, "config.json")},
+			Dir:     dir,
+			Ready:   a.serving,
+			Timeout: opts.StartTimeout,
+		}
+	})
+	return a, nil
 }
 
-// launch runs the agent on its configuration and waits until it serves.
-func (a *Agent) launch(ctx context.Context) error {
-	p, err := serverproc.Start(ctx, serverproc.Spec{
-		Name:    "consul agent on " + a.httpAddr,
-		Bin:     a.bin,
-		Args:    []string{"agent", "-config-file", filepath.Join(a.dir, "config.json")},
-		Dir:     a.dir,
-		Ready:   a.serving,
-		Timeout: a.timeout,
-	})
-	if err != nil {
-		return err
-	}
-	a.mu.Lock()
-	a.proc = p
-	a.mu.Unlock()
-	return nil
-}
+// Restart starts a stopped agent again on its data and ports, and waits
+// until it serves.
+func (a *Agent) Restart(ctx context.Context) error { return a.Start(ctx) }
 
 // serving reports whether the agent has a leader and its node is in the
 // catalog: only then does it take registrations.
@@ -204,16 +191,6 @@ func (a *Agent) HTTPAddr() string { return a.httpAddr }
 // Token is the management token, or "" without ACLs.
 func (a *Agent) Token() string { return a.token }
 
-// Output returns the end of the agent's output, for a failed test's log.
-func (a *Agent) Output() string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.proc == nil {
-		return ""
-	}
-	return a.proc.Output()
-}
-
 // Passing returns the addresses ("host:port") of the instances of service
 // whose checks all pass, as consul's health API lists them.
 func (a *Agent) Passing(service string) ([]string, error) {
@@ -231,44 +208,4 @@ func (a *Agent) Passing(service string) ([]string, error) {
 		addrs = append(addrs, net.JoinHostPort(e.Service.Address, strconv.Itoa(e.Service.Port)))
 	}
 	return addrs, nil
-}
-
-// Stop kills the agent abruptly, keeping its data for Restart. It does
-// nothing if the agent is stopped.
-func (a *Agent) Stop() {
-	a.mu.Lock()
-	p := a.proc
-	a.proc = nil
-	a.mu.Unlock()
-	if p != nil {
-		p.Kill()
-	}
-}
-
-// Restart starts a stopped agent again on its data and ports, and waits
-// until it serves.
-func (a *Agent) Restart(ctx context.Context) error {
-	a.mu.Lock()
-	running, closed := a.proc != nil, a.closed
-	a.mu.Unlock()
-	switch {
-	case closed:
-		return errors.New("consul agent: Restart after Close")
-	case running:
-		return errors.New("consul agent: Restart while running; Stop first")
-	}
-	return a.launch(ctx)
-}
-
-// Close kills the agent and removes its data directory. It is safe to call
-// more than once.
-func (a *Agent) Close() {
-	a.Stop()
-	a.mu.Lock()
-	closed := a.closed
-	a.closed = true
-	a.mu.Unlock()
-	if !closed {
-		_ = os.RemoveAll(a.dir)
-	}
 }

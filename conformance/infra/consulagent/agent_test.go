@@ -62,7 +62,7 @@ func TestAgentKeepsRegistrationsAcrossRestart(t *testing.T) {
 	}
 	expectPassing(t, a, "svc", "[127.0.0.1:9001]")
 
-	dir := a.dir
+	dir := a.Dir()
 	a.Close()
 	a.Close() // idempotent
 	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {

@@ -30,7 +30,7 @@ func (s *Server) WaitHealthChecks(ctx context.Context, ttl time.Duration) error 
 	var settle time.Time
 	return infra.WaitForContext(ctx, "polaris server health checks to start", func() bool {
 		if settle.IsZero() {
-			started := s.startedAt()
+			started := s.StartedAt()
 			// the log spans restarts: only this run's suspension counts
 			if at, ok := s.suspendedAt(); ok && !at.Before(started.Truncate(time.Second)) {
 				settle = at.Add(3*ttl + time.Second)
@@ -40,12 +40,6 @@ func (s *Server) WaitHealthChecks(ctx context.Context, ttl time.Duration) error 
 		}
 		return !settle.IsZero() && time.Now().After(settle)
 	})
-}
-
-func (s *Server) startedAt() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.started
 }
 
 // suspendedAt reads when the server suspended its checkers, from its log.

@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/dtmkit/drivers/conformance/infra"
@@ -28,20 +27,14 @@ type Options struct {
 	Nacos bool
 }
 
-// Server is a polaris server process with its data directory. It can be
-// stopped and started again on the same data and port.
+// Server is a polaris server process with its data directory. Stop kills
+// it (as a crash), Restart starts it again on the same data and port, Close
+// removes it.
 type Server struct {
-	addr    string
-	nacos   string // "" without Options.Nacos
-	dir     string
-	bin     string
-	conf    string
-	timeout time.Duration
-
-	mu      sync.Mutex
-	proc    *serverproc.Process // nil while stopped
-	started time.Time
-	closed  bool
+	*serverproc.Restartable
+	addr  string
+	nacos string // "" without Options.Nacos
+	dir   string
 }
 
 // readyLine is what polaris-server prints once its listeners are up and it
@@ -69,7 +62,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err = s.launch(ctx); err == nil {
+		if err = s.Start(ctx); err == nil {
 			logf("polarisserver: polaris-server ready on %s in %s", s.addr, time.Since(begin).Round(10*time.Millisecond))
 			return s, nil
 		}
@@ -104,42 +97,29 @@ func newServer(bin string, timeout time.Duration, nacos bool) (*Server, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	return &Server{
-		nacos:   nacosAddr,
-		addr:    net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
-		dir:     dir,
-		bin:     bin,
-		conf:    conf,
-		timeout: timeout,
-	}, nil
-}
-
-// launch runs the binary and waits until it has printed readyLine and its
-// ports (gRPC, and the nacos API's two) accept connections.
-func (s *Server) launch(ctx context.Context) error {
+	s := &Server{
+		nacos: nacosAddr,
+		addr:  net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
+		dir:   dir,
+	}
+	// Ready once it has printed readyLine and its ports (gRPC, and the
+	// nacos API's two) accept connections.
 	addrs := []string{s.addr}
-	if s.nacos != "" {
-		host, port, _ := net.SplitHostPort(s.nacos)
-		n, _ := strconv.Atoi(port)
-		addrs = append(addrs, s.nacos, net.JoinHostPort(host, strconv.Itoa(n+1000)))
+	if nacosAddr != "" {
+		addrs = append(addrs, nacosAddr, net.JoinHostPort("127.0.0.1", strconv.Itoa(nacosPort+1000)))
 	}
-	begin := time.Now() // what the health-check log is read against
-	p, err := serverproc.Start(ctx, serverproc.Spec{
-		Name:      "polaris server on " + s.addr,
-		Bin:       s.bin,
-		Args:      []string{"start", "-c", s.conf},
-		Dir:       s.dir, // the server writes some files relative to it
-		ReadyLine: readyLine,
-		Ready:     func() bool { return listening(addrs) },
-		Timeout:   s.timeout,
+	s.Restartable = serverproc.NewRestartable("polaris server", dir, func() serverproc.Spec {
+		return serverproc.Spec{
+			Name:      "polaris server on " + s.addr,
+			Bin:       bin,
+			Args:      []string{"start", "-c", conf},
+			Dir:       dir, // the server writes some files relative to it
+			ReadyLine: readyLine,
+			Ready:     func() bool { return listening(addrs) },
+			Timeout:   timeout,
+		}
 	})
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.proc, s.started = p, begin
-	s.mu.Unlock()
-	return nil
+	return s, nil
 }
 
 // listening reports whether every address accepts a connection.
@@ -184,46 +164,6 @@ func freeNacosPort() (int, error) {
 	return 0, errors.New("polaris server: no free port pair for the nacos API (port and port + 1000)")
 }
 
-// Dir is the server's data directory (configuration, boltdb, logs), removed
-// by Close.
-func (s *Server) Dir() string { return s.dir }
-
-// Stop kills the server abruptly and waits for it to exit, keeping its data
-// for Restart. It does nothing if the server is stopped.
-func (s *Server) Stop() {
-	s.mu.Lock()
-	p := s.proc
-	s.proc = nil
-	s.mu.Unlock()
-	if p != nil {
-		p.Kill()
-	}
-}
-
 // Restart starts a stopped server again on the same data and port, and
 // waits until it serves.
-func (s *Server) Restart(ctx context.Context) error {
-	s.mu.Lock()
-	running, closed := s.proc != nil, s.closed
-	s.mu.Unlock()
-	switch {
-	case closed:
-		return errors.New("polaris server: Restart after Close")
-	case running:
-		return errors.New("polaris server: Restart while running; Stop first")
-	}
-	return s.launch(ctx)
-}
-
-// Close kills the server, waits for it to exit and removes its data
-// directory. It is safe to call more than once.
-func (s *Server) Close() {
-	s.Stop()
-	s.mu.Lock()
-	closed := s.closed
-	s.closed = true
-	s.mu.Unlock()
-	if !closed {
-		_ = os.RemoveAll(s.dir)
-	}
-}
+func (s *Server) Restart(ctx context.Context) error { return s.Start(ctx) }
