@@ -16,8 +16,11 @@ const (
 	clusterSpreadSagas = 90
 	crashSagas         = 300
 	crashTccs          = 100
-	rollingSagas       = 240
-	clusterWorkers     = 10
+	// The rolling restart submits batches until its restarts are done,
+	// rollingBatches at most.
+	rollingBatch   = 30
+	rollingBatches = 40
+	clusterWorkers = 10
 )
 
 const submitMethod = "/dtmgimp.Dtm/Submit"
@@ -104,23 +107,40 @@ func testClusterDtmCrash(t *testing.T, dc *dtmCluster, ttl time.Duration) {
 }
 
 // testClusterRollingRestart restarts the servers one by one with SIGTERM
-// while clients submit: no submission fails, every transaction ends, and
-// each stopped server leaves resolution within bound of its exit.
+// while clients submit, in batches until the last restart is done: no
+// submission fails, every transaction ends, and each stopped server leaves
+// resolution within bound of its exit.
 func testClusterRollingRestart(t *testing.T, dc *dtmCluster, bound time.Duration) {
 	from, to := dc.e.User(), dc.e.User()
-	gids := dc.e.gids("rolling", rollingSagas)
-	var mu sync.Mutex
-	var failedAll map[string]bool
-	loadDone := make(chan struct{})
-	var restarts atomic.Int32
+	type load struct {
+		gids   []string
+		failed map[string]bool
+	}
+	stop, ended := make(chan struct{}), make(chan load, 1)
+	var running atomic.Bool
+	running.Store(true)
 	go func() {
-		defer close(loadDone)
-		f := dc.run(gids, nil, from, to, nil)
-		mu.Lock()
-		failedAll = f
-		mu.Unlock()
+		defer running.Store(false)
+		l := load{failed: map[string]bool{}}
+		for batch := 0; batch < rollingBatches; batch++ {
+			select {
+			case <-stop:
+				ended <- l
+				return
+			default:
+			}
+			gids := dc.e.gids("rolling", rollingBatch)
+			for gid := range dc.run(gids, nil, from, to, nil) {
+				l.failed[gid] = true
+			}
+			l.gids = append(l.gids, gids...)
+		}
+		ended <- l
 	}()
 	for _, m := range dc.c.Members() {
+		if !running.Load() {
+			t.Fatalf("the load (at most %d sagas) ended before server %s was restarted", rollingBatches*rollingBatch, m.GrpcAddr)
+		}
 		stoppedAt := time.Now()
 		took, err := m.Stop()
 		if err != nil {
@@ -137,18 +157,15 @@ func testClusterRollingRestart(t *testing.T, dc *dtmCluster, bound time.Duration
 			t.Fatal(err)
 		}
 		dc.expectResolved(t, 30*time.Second, dc.addrs(dc.c.Members()...)...)
-		restarts.Add(1)
 	}
-	<-loadDone
-	mu.Lock()
-	failed := failedAll
-	mu.Unlock()
-	if len(failed) > 0 {
-		t.Errorf("%d submissions failed across the rolling restart: %v", len(failed), keys(failed))
+	close(stop)
+	l := <-ended
+	if len(l.failed) > 0 {
+		t.Errorf("%d submissions failed across the rolling restart: %v", len(l.failed), keys(l.failed))
 	}
-	final := dc.expectFinal(t, gids, failed, 2*time.Minute)
+	final := dc.expectFinal(t, l.gids, l.failed, 2*time.Minute)
 	dc.expectAccounted(t, final, from, to)
-	t.Logf("%d sagas across %d restarts", len(gids), restarts.Load())
+	t.Logf("%d sagas submitted through %d restarts", len(l.gids), len(dc.c.Members()))
 }
 
 // run submits a saga per gid in sagas and a TCC per gid in tccs,

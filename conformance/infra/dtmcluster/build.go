@@ -28,9 +28,8 @@ func Build(ctx context.Context, logf gobin.Logf) (bin string, remove func(), err
 	remove = func() { _ = os.RemoveAll(dir) }
 	bin = filepath.Join(dir, "dtm")
 	begin := time.Now()
-	// In the workspace, so the tree's drivers are built in: not gobin.Go,
-	// which builds outside it.
-	if err := goBuild(ctx, bin); err != nil {
+	// In the caller's workspace, so the tree's drivers are built in.
+	if _, err := gobin.GoWithEnv(ctx, "", nil, "build", "-o", bin, Package); err != nil {
 		remove()
 		return "", nil, fmt.Errorf("build %s: %w", Package, err)
 	}

@@ -67,9 +67,15 @@ func Cached(ctx context.Context, name, version, about string, logf Logf, build f
 // workspace (the caller's go.mod and go.work play no part), and returns its
 // standard output. Its error quotes the end of the standard error.
 func Go(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	return GoWithEnv(ctx, dir, []string{"GOWORK=off", "GOFLAGS=-mod=mod"}, args...)
+}
+
+// GoWithEnv is Go with env added to the process' environment instead: with
+// none, the go command sees the caller's module or workspace.
+func GoWithEnv(ctx context.Context, dir string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
