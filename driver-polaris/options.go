@@ -33,6 +33,12 @@ type Options struct {
 	// instances even when polaris-go notifies no change: a safety net.
 	// 0 means 10 seconds.
 	ResolverRefresh time.Duration
+
+	// PollInterval bounds how often polaris-go asks the server whether a
+	// watched service changed; it has no push. 0 means 500 ms. Ignored
+	// when ./polaris.yaml is used: then polaris-go's own schedule applies,
+	// its serviceRefreshInterval (2 s) plus 0 to 2 s of jitter per service.
+	PollInterval time.Duration
 }
 
 // AddressesEnv is the environment variable holding a comma-separated list of
@@ -48,6 +54,11 @@ const DefaultAddress = "127.0.0.1:8091"
 
 // defaultResolverRefresh is Options.ResolverRefresh's default.
 const defaultResolverRefresh = 10 * time.Second
+
+// defaultPollInterval is Options.PollInterval's default: with the server's
+// one-second cache refresh, a change reaches resolvers within about 2 s
+// (polaris-go's defaults take up to 5.5 s).
+const defaultPollInterval = 500 * time.Millisecond
 
 // ErrConfigured is returned by Configure once the SDK context exists.
 var ErrConfigured = errors.New(errPrefix + "the SDK context already exists; call Configure before the driver's first use, or Close first")

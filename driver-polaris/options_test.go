@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // chdirTemp is t.Chdir(t.TempDir()), which needs go 1.24: this module's go
@@ -99,5 +100,37 @@ func TestConfigKeepsOutOfTheWorkingDirectory(t *testing.T) {
 func TestConfigureRejectsBadAddresses(t *testing.T) {
 	if err := Configure(Options{Addresses: []string{"nohost"}}); err == nil {
 		t.Fatal("Configure accepted an address without a port")
+	}
+}
+
+func refreshOf(t *testing.T, o Options) time.Duration {
+	t.Helper()
+	cfg, err := buildConfig(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg.GetConsumer().GetLocalCache().GetServiceRefreshInterval()
+}
+
+// PollInterval is set through serviceRefreshInterval less polaris-go's
+// jitter of up to 2 s, so that no service waits longer; ./polaris.yaml's
+// schedule is left alone unless the option is set.
+func TestPollInterval(t *testing.T) {
+	chdirTemp(t)
+	if got := refreshOf(t, Options{}); got != defaultPollInterval-2*time.Second {
+		t.Errorf("default: serviceRefreshInterval %v, want %v", got, defaultPollInterval-2*time.Second)
+	}
+	if got := refreshOf(t, Options{PollInterval: 3 * time.Second}); got != time.Second {
+		t.Errorf("PollInterval 3s: serviceRefreshInterval %v, want 1s", got)
+	}
+	yaml := "global:\n  serverConnector:\n    addresses: [10.0.0.3:8091]\nconsumer:\n  localCache:\n    serviceRefreshInterval: 7s\n"
+	if err := os.WriteFile("polaris.yaml", []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := refreshOf(t, Options{}); got != 7*time.Second {
+		t.Errorf("polaris.yaml: serviceRefreshInterval %v, want its 7s", got)
+	}
+	if got := refreshOf(t, Options{PollInterval: time.Second}); got != -time.Second {
+		t.Errorf("polaris.yaml and PollInterval 1s: serviceRefreshInterval %v, want -1s", got)
 	}
 }

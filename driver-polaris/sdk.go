@@ -158,6 +158,12 @@ func buildConfig(o Options) (config.Configuration, error) {
 		cfg.GetGlobal().GetStatReporter().SetEnable(false)
 		cfg.GetConfigFile().SetEnable(false)
 	}
+	if poll := o.PollInterval; poll > 0 || !fromFile {
+		if poll <= 0 {
+			poll = defaultPollInterval
+		}
+		cfg.GetConsumer().GetLocalCache().SetServiceRefreshInterval(refreshIntervalFor(poll))
+	}
 	addrs := o.Addresses
 	if len(addrs) == 0 {
 		var err error
@@ -182,6 +188,19 @@ func buildConfig(o Options) (config.Configuration, error) {
 	}
 	return cfg, nil
 }
+
+// pollJitter is what polaris-go adds to serviceRefreshInterval for each
+// watched service: 0, 1 or 2 whole seconds, drawn once
+// (plugin/serverconnector/common/discover.go, RegisterServiceHandler). Its
+// poller looks at each service every 500 ms and asks the server once the
+// service's interval has passed since its last answer.
+const pollJitter = 2 * time.Second
+
+// refreshIntervalFor returns the serviceRefreshInterval that makes every
+// service's interval (it plus the jitter) at most poll. It is negative below
+// 2 s, which polaris-go accepts: an interval already passed means "at the
+// next 500 ms look".
+func refreshIntervalFor(poll time.Duration) time.Duration { return poll - pollJitter }
 
 // isDefaultDir reports whether dir is polaris-go's default persistence
 // directory (plus sub), which is relative to the working directory.
