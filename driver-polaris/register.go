@@ -114,13 +114,7 @@ func (d *Driver) register(target, endpoint string) error {
 	if err != nil {
 		return err
 	}
-	req := &api.InstanceRegisterRequest{}
-	req.Namespace, req.Service, req.ServiceToken = r.namespace, r.service, token.Reveal()
-	req.Host, req.Port = r.host, r.port
-	req.SetTTL(r.ttl)
-	req.Weight = r.weight
-	protocol := "grpc"
-	req.Protocol = &protocol
+	req := r.registerRequest(token)
 	// RegisterInstance heartbeats every TTL from polaris-go's own goroutine,
 	// until Deregister or the context's destruction.
 	if _, err := api.NewProviderAPIByContext(ctx).RegisterInstance(req); err != nil {
@@ -130,19 +124,16 @@ func (d *Driver) register(target, endpoint string) error {
 	return nil
 }
 
-// deregister removes r from polaris and stops its heartbeat.
-func (r *registration) deregister(provider api.ProviderAPI) error {
-	token, err := r.serviceToken()
-	if err != nil {
-		return r.errorf("deregister", token, err)
-	}
-	req := &api.InstanceDeRegisterRequest{}
+// registerRequest is the request that registers r.
+func (r *registration) registerRequest(token kit.Secret) *api.InstanceRegisterRequest {
+	req := &api.InstanceRegisterRequest{}
 	req.Namespace, req.Service, req.ServiceToken = r.namespace, r.service, token.Reveal()
 	req.Host, req.Port = r.host, r.port
-	if err := provider.Deregister(req); err != nil {
-		return r.errorf("deregister", token, err)
-	}
-	return nil
+	req.SetTTL(r.ttl)
+	req.Weight = r.weight
+	protocol := "grpc"
+	req.Protocol = &protocol
+	return req
 }
 
 // serviceToken returns the service token: the one in the target, or the

@@ -33,7 +33,9 @@ type harness struct {
 	driver *polaris.Driver
 	srv    *polarisserver.Server
 	dir    string
-	mu     sync.Mutex
+	// created is before dtm registered.
+	created time.Time
+	mu      sync.Mutex
 	// inspect is an SDK context of the harness' own, to read the registry.
 	inspect   api.SDKContext
 	instances []*instance
@@ -44,7 +46,7 @@ func newHarness(ctx context.Context, t testing.TB) (conformance.Harness, error) 
 	if err != nil {
 		return nil, err
 	}
-	h := &harness{srv: srv, dir: t.TempDir()}
+	h := &harness{srv: srv, dir: t.TempDir(), created: time.Now()}
 	if err := dtmdriver.Use(polaris.Name); err != nil {
 		h.Close()
 		return nil, err
@@ -88,6 +90,9 @@ func (h *harness) newSDKAt(addr, name string) (api.SDKContext, error) {
 	cfg.GetGlobal().GetStatReporter().SetEnable(false)
 	cfg.GetConfigFile().SetEnable(false)
 	cfg.GetConsumer().GetLocalCache().SetPersistEnable(false)
+	// ask the server every 0.5 to 1 s, as the driver does by default (see
+	// polaris.Options.PollInterval), rather than every 2 to 4 s
+	cfg.GetConsumer().GetLocalCache().SetServiceRefreshInterval(-1500 * time.Millisecond)
 	cfg.GetConsumer().GetLocalCache().SetPersistDir(filepath.Join(h.dir, name))
 	cfg.GetConfigFile().GetLocalCache().SetPersistDir(filepath.Join(h.dir, name, "config"))
 	sdk, err := api.InitContextByConfig(cfg)
