@@ -17,9 +17,12 @@ const (
 	crashSagas         = 300
 	crashTccs          = 100
 	// The rolling restart submits batches until its restarts are done,
-	// rollingBatches at most.
+	// at most one batch per rollingPace (about 120 sagas a second, so that
+	// registries whose changes take seconds to reach clients still see
+	// load throughout) and rollingBatches at most.
 	rollingBatch   = 30
-	rollingBatches = 40
+	rollingBatches = 240
+	rollingPace    = 250 * time.Millisecond
 	clusterWorkers = 10
 )
 
@@ -122,12 +125,14 @@ func testClusterRollingRestart(t *testing.T, dc *dtmCluster, bound time.Duration
 	go func() {
 		defer running.Store(false)
 		l := load{failed: map[string]bool{}}
+		pace := time.NewTicker(rollingPace)
+		defer pace.Stop()
 		for batch := 0; batch < rollingBatches; batch++ {
 			select {
 			case <-stop:
 				ended <- l
 				return
-			default:
+			case <-pace.C:
 			}
 			gids := dc.e.gids("rolling", rollingBatch)
 			for gid := range dc.run(gids, nil, from, to, nil) {
