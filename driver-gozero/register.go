@@ -6,23 +6,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/zeromicro/go-zero/core/discov"
-
 	"github.com/dtmkit/drivers/kit"
 )
 
-// publication is one endpoint this driver keeps published.
-type publication struct {
-	target   kit.EtcdTarget
-	endpoint string
-	pub      *discov.Publisher
-}
-
 // RegisterGrpcService is called once when dtm starts, with MicroService.Target
-// and MicroService.EndPoint. It publishes endpoint under the target's key
-// with go-zero's own publisher (a leased key "<key>/<lease id>", kept alive),
-// exactly as a zrpc server registers itself, so go-zero clients find dtm with
-// the same target. The target is etcd:// or discov://, in the legacy form
+// and MicroService.EndPoint. It publishes endpoint under the target's key as
+// a zrpc server registers itself (a key "<key>/<lease id>" on a lease of
+// go-zero's discov.TimeToLive, kept alive and renewed after an outage), so
+// go-zero clients find dtm with the same target; it needs one listed etcd
+// member up, not all (see publication). The target is etcd:// or discov://, in the legacy form
 // (etcd://h1:2379,h2:2379/key) or go-zero's BuildTarget form
 // (etcd:///h1:2379,h2:2379?key=key); user and pass, and certFile,
 // certKeyFile, caFile and insecureSkipVerify in its query apply to
@@ -52,35 +44,30 @@ func (d *Driver) RegisterGrpcService(target, endpoint string) error {
 	if err != nil {
 		return kit.DriverError(Name, kit.NewURLError(target, "etcd credentials or TLS", err))
 	}
-	pub := discov.NewPublisher(t.Hosts, t.Key, endpoint)
-	if err := pub.KeepAlive(); err != nil {
+	pub, err := publish(t, endpoint)
+	if err != nil {
 		release()
 		return fmt.Errorf("%s: publish %s under key %q on etcd %s%s: %w%s",
 			Name, endpoint, t.Key, strings.Join(t.Hosts, ","), asUser(t), redactErr(err), hint(err))
 	}
 	d.mu.Lock()
-	d.publications = append(d.publications, &publication{target: t, endpoint: endpoint, pub: pub})
+	d.publications = append(d.publications, pub)
 	d.mu.Unlock()
 	return nil
 }
 
-// Close revokes every registration RegisterGrpcService made and waits, for a
-// few seconds at most, until etcd (or the plug-in's registry) no longer
-// lists the endpoints, so that nobody resolves this process once Close
-// returns. go-zero's keep-alive
-// goroutines end with the revocation. go-zero keeps its pooled etcd
-// connection for later use, as in any go-zero process.
+// Close revokes every registration RegisterGrpcService made, waiting a few
+// seconds at most for each, so that etcd (or the plug-in's registry) no
+// longer lists the endpoints and nobody resolves this process once Close
+// returns. The keep-alive goroutines end first.
 func (d *Driver) Close() error {
 	d.mu.Lock()
 	pubs := d.publications
 	d.publications = nil
 	d.mu.Unlock()
-	for _, p := range pubs {
-		p.pub.Stop()
-	}
 	errs := []error{d.revocations.RevokeAll()}
 	for _, p := range pubs {
-		if err := p.waitRevoked(); err != nil {
+		if err := p.unpublish(); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -98,7 +85,7 @@ func asUser(t kit.EtcdTarget) string {
 // hint explains the bare timeout etcd's client returns when no member answers.
 func hint(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return " (no etcd member answered within go-zero's dial timeout)"
+		return " (no etcd member answered within the driver's dial timeout)"
 	}
 	return ""
 }

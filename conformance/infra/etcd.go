@@ -172,19 +172,6 @@ func (e *Etcd) HostList() []string {
 	return hosts
 }
 
-// RunningHosts is Hosts without the members that are stopped.
-func (e *Etcd) RunningHosts() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var hosts []string
-	for _, m := range e.members {
-		if m.server != nil {
-			hosts = append(hosts, m.client.Host)
-		}
-	}
-	return strings.Join(hosts, ",")
-}
-
 // Client returns a new client for the cluster, authenticated as root when
 // auth is on.
 func (e *Etcd) Client() (*clientv3.Client, error) {
