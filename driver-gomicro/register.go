@@ -145,7 +145,7 @@ func (r *registration) keepAlive(ctx context.Context) {
 			return
 		}
 		// the lease is gone: register again
-		if !sleep(ctx, delay) {
+		if !kit.Sleep(ctx, delay) {
 			return
 		}
 		delay = min(2*delay, maxRetry)
@@ -186,7 +186,7 @@ func (r *registration) deregister() error {
 		if resp.Count == 0 {
 			return nil
 		}
-		if !sleep(ctx, minRetry) {
+		if !kit.Sleep(ctx, minRetry) {
 			return fail(fmt.Errorf("still listed after %s", deregisterTimeout))
 		}
 	}
@@ -201,16 +201,4 @@ func nodeID(name string) string {
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
 	h := hex.EncodeToString(b[:])
 	return name + "-" + h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
-// sleep waits for d, and says false if ctx ended first.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

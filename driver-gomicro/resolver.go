@@ -94,7 +94,7 @@ func (r *watchResolver) run(ctx context.Context, find func(context.Context) (*cl
 		if updated {
 			delay = minRetry
 		}
-		if !sleep(ctx, delay) {
+		if !kit.Sleep(ctx, delay) {
 			return
 		}
 		delay = min(2*delay, maxRetry)

@@ -93,7 +93,7 @@ func (p *publication) keepPublished(ctx context.Context) {
 			cancel()
 			if err != nil {
 				backoff = min(max(2*backoff, minRetryDelay), maxRetryDelay)
-				if !sleepCtx(ctx, backoff) {
+				if !kit.Sleep(ctx, backoff) {
 					return
 				}
 				continue
@@ -173,16 +173,4 @@ func (p *publication) unpublish() error {
 			Name, p.endpoint, p.target.Key, strings.Join(p.target.Hosts, ","), asUser(p.target), redactErr(err))
 	}
 	return nil
-}
-
-// sleepCtx waits d, or less if ctx ends; it reports whether it waited d.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

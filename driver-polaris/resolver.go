@@ -161,26 +161,13 @@ func (r *polarisResolver) resolve() bool {
 			r.report(r.usable(resp.Instances))
 			return true
 		}
-		if attempt < readAttempts && !r.sleep(time.Duration(attempt)*firstRetry) {
+		if attempt < readAttempts && !kit.Sleep(r.ctx, time.Duration(attempt)*firstRetry) {
 			return true // closing
 		}
 	}
 	r.sent = false
 	r.cc.ReportError(fmt.Errorf(errPrefix+"instances of %s in namespace %s: %w", r.target.Service, r.target.Namespace, err))
 	return false
-}
-
-// sleep waits d, or less if the resolver closes; it reports whether it
-// waited the whole d.
-func (r *polarisResolver) sleep(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-r.ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // report gives grpc addrs unless it has them already.
