@@ -50,14 +50,8 @@ func (b etcdBuilder) Build(target resolver.Target, cc resolver.ClientConn, _ res
 	return r, nil
 }
 
-// Retry delays after a failed read or a broken watch: short at first, as
-// etcd's restarts are, then backing off.
-const (
-	minRetryDelay = 100 * time.Millisecond
-	maxRetryDelay = 5 * time.Second
-	// readTimeout bounds one read of the service's keys.
-	readTimeout = 5 * time.Second
-)
+// readTimeout bounds one read of the service's keys.
+const readTimeout = 5 * time.Second
 
 // etcdResolver keeps grpc's address list equal to the values under prefix.
 type etcdResolver struct {
@@ -91,47 +85,41 @@ func (r *etcdResolver) Close() {
 }
 
 // run reads the keys, then watches them from the revision read, and starts
-// over after any failure: an etcd outage, a compacted revision, a client
-// that could not connect. Every read replaces the whole list, so nothing a
-// broken watch missed stays wrong.
+// over after any failure, with kit.RegistryBackoff: an etcd outage, a
+// compacted revision, a client that could not connect. Every read replaces
+// the whole list, so nothing a broken watch missed stays wrong.
 func (r *etcdResolver) run(ctx context.Context) {
 	defer close(r.done)
-	delay := minRetryDelay
-	for ctx.Err() == nil {
-		shared := resolverClients.acquire(r.target)
-		err := r.readAndWatch(ctx, shared)
-		if shared.failed() {
-			resolverClients.forget(shared)
-			r.forgetIdentity()
-		}
-		resolverClients.release(shared)
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil {
-			r.cc.ReportError(kit.DriverError(Name, fmt.Errorf("resolve %s: %w", r.target, err)))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, maxRetryDelay)
+	kit.RegistryBackoff.Retry(ctx, r.attempt, func(err error) {
+		r.cc.ReportError(kit.DriverError(Name, fmt.Errorf("resolve %s: %w", r.target, err)))
+	})
+}
+
+// attempt reads and watches once, on the pooled client of the target.
+func (r *etcdResolver) attempt(ctx context.Context) (progressed bool, err error) {
+	shared := resolverClients.acquire(r.target)
+	defer resolverClients.release(shared)
+	progressed, err = r.readAndWatch(ctx, shared)
+	if shared.failed() {
+		resolverClients.forget(shared)
+		r.forgetIdentity()
 	}
+	return progressed, err
 }
 
 // readAndWatch reads the keys and follows them until the watch breaks. It
-// returns nil when the watch ended without an error worth reporting.
-func (r *etcdResolver) readAndWatch(ctx context.Context, shared *sharedEtcd) error {
+// made progress if the read succeeded, and returns a nil error when the
+// watch ended without one worth reporting.
+func (r *etcdResolver) readAndWatch(ctx context.Context, shared *sharedEtcd) (progressed bool, err error) {
 	cli, err := shared.wait(ctx)
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return false, fmt.Errorf("connect: %w", err)
 	}
 	readCtx, cancel := context.WithTimeout(ctx, readTimeout)
 	resp, err := cli.Get(readCtx, r.prefix, clientv3.WithPrefix())
 	cancel()
 	if err != nil {
-		return fmt.Errorf("read %q: %w", r.prefix, err)
+		return false, fmt.Errorf("read %q: %w", r.prefix, err)
 	}
 	r.addrs = make(map[string]string, len(resp.Kvs))
 	for _, kv := range resp.Kvs {
@@ -142,7 +130,7 @@ func (r *etcdResolver) readAndWatch(ctx context.Context, shared *sharedEtcd) err
 	defer stop()
 	for wr := range cli.Watch(watchCtx, r.prefix, clientv3.WithPrefix(), clientv3.WithRev(resp.Header.Revision+1)) {
 		if err := wr.Err(); err != nil {
-			return fmt.Errorf("watch %q: %w", r.prefix, err)
+			return true, fmt.Errorf("watch %q: %w", r.prefix, err)
 		}
 		for _, ev := range wr.Events {
 			if ev.Type == clientv3.EventTypeDelete {
@@ -153,7 +141,7 @@ func (r *etcdResolver) readAndWatch(ctx context.Context, shared *sharedEtcd) err
 		}
 		r.report()
 	}
-	return nil
+	return true, nil
 }
 
 // report gives grpc the distinct addresses, sorted, when they changed.

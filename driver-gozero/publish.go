@@ -92,7 +92,7 @@ func (p *publication) keepPublished(ctx context.Context) {
 			l, err := putLeased(putCtx, p.cli, p.target.Key, p.endpoint)
 			cancel()
 			if err != nil {
-				backoff = min(max(2*backoff, minRetryDelay), maxRetryDelay)
+				backoff = min(max(2*backoff, kit.RegistryBackoff.Min), kit.RegistryBackoff.Max)
 				if !kit.Sleep(ctx, backoff) {
 					return
 				}

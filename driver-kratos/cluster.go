@@ -20,6 +20,7 @@ const dialTimeout = 5 * time.Second
 // cluster is one etcd client and the kratos registry on it, shared by every
 // target that names the same hosts with the same credentials and TLS.
 type cluster struct {
+	key   string // kit.EtcdTarget.ClusterKey, in session.clusters
 	hosts string
 	// ready is closed when client and registry, or err, are set.
 	ready    chan struct{}
@@ -45,7 +46,7 @@ func (s *session) clusterFor(ctx context.Context, t kit.EtcdTarget) (*cluster, e
 	}
 	c, found := s.clusters[key]
 	if !found {
-		c = &cluster{hosts: strings.Join(t.Hosts, ","), ready: make(chan struct{})}
+		c = &cluster{key: key, hosts: strings.Join(t.Hosts, ","), ready: make(chan struct{})}
 		s.clusters[key] = c
 		s.goroutines.Add(1)
 		go func() {
@@ -102,7 +103,7 @@ func (c *cluster) connect(ctx context.Context, t kit.EtcdTarget) {
 		return
 	}
 	c.client = client
-	c.registry = etcdregistry.New(client, etcdregistry.Context(ctx))
+	c.registry = etcdregistry.New(client, etcdregistry.Context(ctx), etcdregistry.Namespace(namespace))
 }
 
 // close closes the client once connecting has finished.

@@ -4,31 +4,20 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
+	"sync"
 
-	"github.com/go-kratos/kratos/v2/registry"
 	"google.golang.org/grpc/resolver"
 
 	"github.com/dtmkit/drivers/kit"
 )
 
-// Retry delays after a failed watch: etcd down, wrong credentials.
-const (
-	minRetry = 100 * time.Millisecond
-	maxRetry = 5 * time.Second
-)
-
-// stallTimeout is how long a watch may go without a first answer before the
-// connection is told why its calls wait. etcd calls wait for a connection
-// rather than fail, so without it an unreachable etcd would go unreported.
-var stallTimeout = dialTimeout
-
-// discoveryBuilder resolves discovery:// targets through kratos' etcd
-// registry. Unlike kratos' own discovery builder, Build does not wait for
-// etcd: dtm panics when a dial fails, so only a malformed target is an error,
-// and an unreachable etcd is reported to the connection and retried. grpc's
-// registry is process-wide: the builder points at the Driver that
-// registered it, whose session holds the clients and resolvers.
+// discoveryBuilder resolves discovery:// targets in kratos' etcd registry,
+// through the watch of their cluster (clusterWatch). Unlike kratos' own
+// discovery builder, Build does not wait for etcd: dtm panics when a dial
+// fails, so only a malformed target is an error, and an unreachable etcd is
+// reported to the connection and retried. grpc's registry is process-wide:
+// the builder points at the Driver that registered it, whose session holds
+// the clients and watches.
 type discoveryBuilder struct{ d *Driver }
 
 // Scheme returns DiscoveryScheme.
@@ -38,146 +27,143 @@ func (*discoveryBuilder) Scheme() string { return DiscoveryScheme }
 // driver.
 func (b *discoveryBuilder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
 	s := b.d.session()
-	find, service, err := s.locate(target)
+	src, err := s.locate(target)
 	if err != nil {
 		return nil, kit.DriverError(Name, err)
 	}
-	r, err := s.startResolver(find, service, cc)
+	r, err := s.startResolver(src, cc)
 	return r, kit.DriverError(Name, err)
 }
 
-// locate parses a discovery target into the way to reach its cluster and the
-// service name.
-func (s *session) locate(target resolver.Target) (find func(context.Context) (*cluster, error), service string, err error) {
+// source is where a resolver finds its service: the cluster's key in the
+// session, how to reach the cluster, and the target as written, redacted,
+// for errors.
+type source struct {
+	key     string
+	find    func(context.Context) (*cluster, error)
+	service string
+	target  string
+}
+
+// locate parses a discovery target into its source.
+func (s *session) locate(target resolver.Target) (source, error) {
 	u := target.URL
+	raw := rawTarget(DiscoveryScheme, &u)
 	if u.Host == "" && u.User == nil { // discovery:///<service>
-		raw := DiscoveryScheme + "://" + u.Path
-		service = strings.TrimPrefix(u.Path, "/")
+		service := strings.TrimPrefix(u.Path, "/")
 		if service == "" || strings.Contains(service, "//") || strings.HasSuffix(service, "/") {
-			return nil, "", kit.NewURLError(raw, "no service name: "+branchForms, nil)
+			return source{}, kit.NewURLError(raw, "no service name: "+branchForms, nil)
 		}
 		if u.RawQuery != "" {
-			return nil, "", kit.NewURLError(raw+"?"+u.RawQuery, "discovery:///<service> takes no query", nil)
+			return source{}, kit.NewURLError(raw, "discovery:///<service> takes no query", nil)
 		}
-		if _, err := s.homeCluster(); err != nil {
-			return nil, "", kit.NewURLError(raw, "no registry", err)
+		home, err := s.homeCluster()
+		if err != nil {
+			return source{}, kit.NewURLError(raw, "no registry", err)
 		}
-		return func(context.Context) (*cluster, error) { return s.homeCluster() }, service, nil
-	}
-	raw := DiscoveryScheme + "://"
-	if u.User != nil {
-		raw += u.User.String() + "@"
-	}
-	raw += u.Host + u.Path
-	if u.RawQuery != "" {
-		raw += "?" + u.RawQuery
+		return source{key: home.key, find: func(context.Context) (*cluster, error) { return s.homeCluster() },
+			service: service, target: kit.Redact(raw)}, nil
 	}
 	t, err := parseEtcdTarget(raw, raw, DiscoveryScheme)
 	if err != nil {
-		return nil, "", err
+		return source{}, err
 	}
-	return func(ctx context.Context) (*cluster, error) { return s.clusterFor(ctx, t) }, t.Key, nil
+	return s.etcdSource(t, raw), nil
 }
 
-// startResolver starts watching service in the background.
-func (s *session) startResolver(find func(context.Context) (*cluster, error), service string, cc resolver.ClientConn) (resolver.Resolver, error) {
+// etcdSource is the source of a target that names its etcd hosts.
+func (s *session) etcdSource(t kit.EtcdTarget, raw string) source {
+	return source{key: t.ClusterKey(), find: func(ctx context.Context) (*cluster, error) { return s.clusterFor(ctx, t) },
+		service: t.Key, target: kit.Redact(raw)}
+}
+
+// startResolver adds a resolver to the watch of its cluster, starting the
+// watch if it is the cluster's first.
+func (s *session) startResolver(src source, cc resolver.ClientConn) (resolver.Resolver, error) {
 	s.d.mu.Lock()
-	defer s.d.mu.Unlock()
 	if s.closed {
+		s.d.mu.Unlock()
 		return nil, errClosed
 	}
-	ctx, cancel := context.WithCancel(s.ctx)
-	r := &watchResolver{cc: cc, service: service, cancel: cancel, done: make(chan struct{})}
-	s.goroutines.Add(1)
-	go func() {
-		defer s.goroutines.Done()
-		defer close(r.done)
-		r.run(ctx, find)
-	}()
+	w := s.watches[src.key]
+	if w == nil {
+		ctx, cancel := context.WithCancel(s.ctx)
+		w = newClusterWatch(src.key, src.find, cancel)
+		s.watches[src.key] = w
+		s.goroutines.Add(1)
+		go func() {
+			defer s.goroutines.Done()
+			w.run(ctx)
+		}()
+	}
+	w.resolvers++
+	s.d.mu.Unlock()
+	r := &watchResolver{cc: cc, service: src.service, target: src.target, s: s, w: w}
+	w.add(r)
 	return r, nil
 }
 
-// watchResolver follows one kratos service in etcd.
+// watchResolver gives its connection the instances of one kratos service,
+// as its cluster's watch finds them. It has no goroutine of its own.
 type watchResolver struct {
 	cc      resolver.ClientConn
 	service string
-	cancel  context.CancelFunc
-	done    chan struct{} // closed when run returns
+	target  string // redacted
+	s       *session
+	w       *clusterWatch
+
+	// mu orders the calls to cc, and Close after them.
+	mu     sync.Mutex
+	seq    uint64 // of the last state given to cc
+	closed bool
 }
 
 // ResolveNow does nothing: the etcd watch reports every change.
 func (*watchResolver) ResolveNow(resolver.ResolveNowOptions) {}
 
-// Close stops the watch and waits for the resolver's goroutine, which
-// returns as soon as its etcd calls see the cancellation: it never waits
-// for a connection to etcd, which the session makes.
+// Close stops the resolver: once it returns, the connection hears no more
+// from it. Closing the cluster's last resolver stops the cluster's watch
+// and waits for its goroutine, which returns as soon as its etcd calls see
+// the cancellation: it never waits for a connection to etcd, which the
+// session makes.
 func (r *watchResolver) Close() {
-	r.cancel()
-	<-r.done
-}
-
-// run watches until ctx is done, retrying with backoff after failures.
-func (r *watchResolver) run(ctx context.Context, find func(context.Context) (*cluster, error)) {
-	delay := minRetry
-	for {
-		updated, err := r.watch(ctx, find)
-		if ctx.Err() != nil {
-			return
-		}
-		r.cc.ReportError(fmt.Errorf("%s: resolve kratos service %q: %w", Name, r.service, err))
-		if updated {
-			delay = minRetry
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		delay = min(2*delay, maxRetry)
+	r.mu.Lock()
+	closed := r.closed
+	r.closed = true
+	r.mu.Unlock()
+	if closed {
+		return
+	}
+	r.w.remove(r)
+	if r.s.release(r.w) {
+		r.w.cancel()
+		<-r.w.done
 	}
 }
 
-// watch reports the service's instances until the watch fails, and says
-// whether it reported any.
-func (r *watchResolver) watch(ctx context.Context, find func(context.Context) (*cluster, error)) (updated bool, err error) {
-	stall := time.AfterFunc(stallTimeout, func() {
-		r.cc.ReportError(fmt.Errorf("%s: resolve kratos service %q: no answer from etcd within %s, still trying",
-			Name, r.service, stallTimeout))
-	})
-	defer stall.Stop()
-	// kratos' Watch does not close its etcd watcher when it fails: ending
-	// this attempt's context does, so retries do not pile watchers up
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	c, err := find(ctx)
-	if err != nil {
-		return false, err
+// deliver gives the connection the service's addresses, unless it had a
+// newer state. With none, the connection forgets the old ones, so calls
+// fail with a message saying why instead of going to instances that left.
+func (r *watchResolver) deliver(seq uint64, addrs []resolver.Address) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed || seq <= r.seq {
+		return
 	}
-	w, err := c.registry.Watch(ctx, r.service)
-	if err != nil {
-		return false, fmt.Errorf("watch etcd %s: %w", c.hosts, err)
-	}
-	defer func() { _ = w.Stop() }()
-	for {
-		instances, err := w.Next()
-		if err != nil {
-			return updated, fmt.Errorf("watch etcd %s: %w", c.hosts, err)
-		}
-		stall.Stop()
-		r.update(instances)
-		updated = true
-	}
-}
-
-// update reports the instances' grpc addresses. With none, the connection
-// forgets the old ones, so calls fail with a message saying why instead of
-// going to instances that left.
-func (r *watchResolver) update(instances []*registry.ServiceInstance) {
-	addrs := grpcAddresses(instances)
+	r.seq = seq
 	_ = r.cc.UpdateState(resolver.State{Addresses: addrs})
 	if len(addrs) == 0 {
-		r.cc.ReportError(fmt.Errorf("%s: no instance of kratos service %q with a grpc:// endpoint in etcd", Name, r.service))
+		r.cc.ReportError(fmt.Errorf("%s: resolve %q (kratos service %q): no instance with a grpc:// endpoint in etcd",
+			Name, r.target, r.service))
+	}
+}
+
+// reportError tells the connection why its service's instances may be out
+// of date.
+func (r *watchResolver) reportError(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.closed {
+		r.cc.ReportError(fmt.Errorf("%s: resolve %q (kratos service %q): %w", Name, r.target, r.service, err))
 	}
 }

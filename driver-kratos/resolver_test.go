@@ -1,6 +1,8 @@
 package kratosdriver
 
 import (
+	"encoding/json"
+	"errors"
 	"net"
 	"net/url"
 	"strings"
@@ -67,8 +69,8 @@ func TestBuildDoesNotWaitForEtcd(t *testing.T) {
 	if !cc.Await(5*time.Second, func() bool { return len(cc.Errors()) > 0 }) {
 		t.Fatal("no error reported within 5 s")
 	}
-	if err := cc.Errors()[0]; !strings.Contains(err.Error(), `"helloworld"`) {
-		t.Fatalf("reported %v, want an error naming the service", err)
+	if err := cc.Errors()[0]; !strings.Contains(err.Error(), `dtm-driver-kratos: resolve "discovery://`+addr+`/helloworld"`) {
+		t.Fatalf("reported %v, want an error naming the driver and the target", err)
 	}
 	r.Close()
 	done := make(chan struct{})
@@ -80,33 +82,103 @@ func TestBuildDoesNotWaitForEtcd(t *testing.T) {
 	}
 }
 
-func TestGrpcAddresses(t *testing.T) {
-	in := []*registry.ServiceInstance{
-		{Endpoints: []string{"http://10.0.0.1:8000", "grpc://10.0.0.1:9000"}},
-		{Endpoints: []string{"grpc://10.0.0.1:9000"}}, // duplicate
-		{Endpoints: []string{"grpcs://10.0.0.2:9000"}},
-		{Endpoints: []string{"grpc://10.0.0.3:9000?isSecure=true"}},
-		{Endpoints: []string{"grpc://10.0.0.4:9000?isSecure=false"}},
-		{Endpoints: []string{"%zz", ""}},
+// instanceJSON is a kratos instance as kratos' etcd registry stores it.
+func instanceJSON(t *testing.T, name string, endpoints ...string) []byte {
+	t.Helper()
+	b, err := json.Marshal(&registry.ServiceInstance{ID: "id", Name: name, Endpoints: endpoints})
+	if err != nil {
+		t.Fatal(err)
 	}
-	var got []string
-	for _, a := range grpcAddresses(in) {
-		got = append(got, a.Addr)
+	return b
+}
+
+// TestWatchSortsInstancesAsKratos checks which instances the watch gives
+// each service: those kratos' watcher of the service would list (keys
+// under /microservices/<service>, values naming it), by their plain grpc
+// endpoint, in key order, without duplicates.
+func TestWatchSortsInstancesAsKratos(t *testing.T) {
+	w := newClusterWatch("k", nil, func() {})
+	put := func(key string, value []byte) { w.put([]byte(key), value, nil) }
+	put("/microservices/bank/3", instanceJSON(t, "bank", "http://10.0.0.3:8000", "grpc://10.0.0.3:9000"))
+	put("/microservices/bank/1", instanceJSON(t, "bank", "grpc://10.0.0.1:9000"))
+	put("/microservices/bank/2", instanceJSON(t, "bank", "grpc://10.0.0.1:9000")) // same address
+	put("/microservices/bank/4", instanceJSON(t, "bank", "grpcs://10.0.0.4:9000"))
+	put("/microservices/bank/5", instanceJSON(t, "bank", "grpc://10.0.0.5:9000?isSecure=true"))
+	put("/microservices/bank/6", instanceJSON(t, "bank", "grpc://10.0.0.6:9000?isSecure=false"))
+	put("/microservices/bank/7", instanceJSON(t, "bank", "%zz", ""))
+	put("/microservices/bank/8", []byte("not json"))
+	put("/microservices/bank/9", []byte("null"))
+	put("/microservices/bank/10", instanceJSON(t, "bankx", "grpc://10.0.0.10:9000")) // not under bankx
+	put("/microservices/bankx/1", instanceJSON(t, "bank", "grpc://10.0.0.11:9000"))  // kratos' watcher of bank lists it
+	put("/microservices/bankx/2", instanceJSON(t, "bankx", "grpc://10.0.0.12:9000")) // bankx's
+	put("/elsewhere/bank/1", instanceJSON(t, "bank", "grpc://10.0.0.13:9000"))       // not in the namespace
+	want := map[string]string{
+		"bank":  "10.0.0.1:9000 10.0.0.3:9000 10.0.0.6:9000 10.0.0.11:9000",
+		"bankx": "10.0.0.12:9000",
 	}
-	if strings.Join(got, " ") != "10.0.0.1:9000 10.0.0.4:9000" {
-		t.Fatalf("addresses %q", got)
+	check := func(when string) {
+		t.Helper()
+		for name, addrs := range want {
+			svc := w.services[name]
+			got := ""
+			if svc != nil {
+				for _, a := range svc.addresses() {
+					got = strings.TrimSpace(got + " " + a.Addr)
+				}
+			}
+			if got != addrs {
+				t.Errorf("%s: %s has %q, want %q", when, name, got, addrs)
+			}
+		}
+	}
+	check("after puts")
+
+	// a key whose instance changes service, or loses its grpc endpoint,
+	// leaves its old service; a deleted key leaves too
+	changed := map[*kratosService]bool{}
+	w.put([]byte("/microservices/bankx/1"), instanceJSON(t, "bankx", "grpc://10.0.0.11:9000"), changed)
+	w.put([]byte("/microservices/bank/6"), instanceJSON(t, "bank", "http://10.0.0.6:8000"), changed)
+	w.drop("/microservices/bank/3", changed)
+	w.drop("/microservices/bank/never", changed)
+	want["bank"] = "10.0.0.1:9000"
+	want["bankx"] = "10.0.0.11:9000 10.0.0.12:9000"
+	check("after changes")
+	if len(changed) != 2 || !changed[w.services["bank"]] || !changed[w.services["bankx"]] {
+		t.Errorf("changed %v, want bank and bankx", changed)
+	}
+	w.drop("/microservices/bankx/1", nil)
+	w.drop("/microservices/bankx/2", nil)
+	if _, ok := w.services["bankx"]; ok {
+		t.Error("a service without instances or resolvers is kept")
 	}
 }
 
-func TestUpdateWithoutInstancesReports(t *testing.T) {
+// TestResolverStates checks what a resolver tells its connection: a state
+// with the addresses, an error with the target when there are none, no
+// older state after a newer one, nothing after Close.
+func TestResolverStates(t *testing.T) {
 	cc := &kittest.ClientConn{}
-	r := &watchResolver{cc: cc, service: "helloworld"}
-	r.update(nil)
+	d := &Driver{}
+	s := d.session()
+	defer d.Close()
+	w := newClusterWatch("k", nil, func() {})
+	close(w.done)
+	w.resolvers = 1
+	r := &watchResolver{cc: cc, service: "helloworld", target: "discovery://h:2379/helloworld", s: s, w: w}
+	r.deliver(2, nil)
+	r.deliver(1, []resolver.Address{{Addr: "10.0.0.1:9000"}}) // older: dropped
 	if s := cc.States(); len(s) != 1 || len(s[0].Addresses) != 0 {
 		t.Fatalf("states %+v, want one empty state", s)
 	}
-	if errs := cc.Errors(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "no instance") {
-		t.Fatalf("reported %v", errs)
+	want := `dtm-driver-kratos: resolve "discovery://h:2379/helloworld" (kratos service "helloworld"): no instance`
+	if errs := cc.Errors(); len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), want) {
+		t.Fatalf("reported %v, want %s...", errs, want)
+	}
+	r.Close()
+	r.deliver(3, []resolver.Address{{Addr: "10.0.0.1:9000"}})
+	r.reportError(errors.New("after Close"))
+	if len(cc.States()) != 1 || len(cc.Errors()) != 1 {
+		t.Fatalf("the resolver spoke after Close: %v %v", cc.States(), cc.Errors())
 	}
 }
 
@@ -157,7 +229,7 @@ func TestResolverCloseWaits(t *testing.T) {
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("resolver Close took %v: it waited for the connection to etcd", took)
 	}
-	if s := kittest.Stacks("driver-kratos.(*watchResolver).run"); s != "" {
+	if s := kittest.Stacks("driver-kratos.(*clusterWatch).run"); s != "" {
 		t.Errorf("resolver Close returned while its goroutine still runs:\n%s", s)
 	}
 	start = time.Now()

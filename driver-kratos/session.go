@@ -10,21 +10,24 @@ import (
 var errClosed = errors.New(Name + ": driver closed")
 
 // session is what a Driver holds between its first use and Close: the etcd
-// clients, the instances it registered and the resolvers watching etcd. Its
-// fields are guarded by the driver's mutex.
+// clients, the instances it registered and the watches its resolvers share.
+// Its fields are guarded by the driver's mutex.
 type session struct {
 	d      *Driver
 	ctx    context.Context
 	cancel context.CancelFunc
 	// clusters caches one etcd client per distinct host set and identity.
 	clusters map[string]*cluster
+	// watches holds the watch of each cluster that has resolvers, by the
+	// cluster's key.
+	watches map[string]*clusterWatch
 	// home is the cluster of the first registration, where
 	// discovery:///<service> resolves.
 	home       *cluster
 	registered []registration
 	// closed is set when Close starts; nothing is added afterwards.
 	closed bool
-	// goroutines counts every goroutine the session started (resolvers,
+	// goroutines counts every goroutine the session started (watches,
 	// connections to etcd), so Close can wait for them. Add is called with
 	// the driver's mutex held and closed false.
 	goroutines sync.WaitGroup
@@ -32,7 +35,8 @@ type session struct {
 
 func newSession(d *Driver) *session {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &session{d: d, ctx: ctx, cancel: cancel, clusters: map[string]*cluster{}}
+	return &session{d: d, ctx: ctx, cancel: cancel, clusters: map[string]*cluster{},
+		watches: map[string]*clusterWatch{}}
 }
 
 // Close deregisters every instance RegisterGrpcService published, stops the
@@ -55,14 +59,14 @@ func (d *Driver) Close() error {
 	}
 	s.closed = true
 	registered, clusters := s.registered, s.clusters
-	s.registered, s.clusters = nil, nil
+	s.registered, s.clusters, s.watches = nil, nil, nil
 	d.mu.Unlock()
 
 	errs := []error{pluginErr}
 	for _, r := range registered {
 		errs = append(errs, r.deregister())
 	}
-	s.cancel() // stops heartbeats, resolvers and connecting
+	s.cancel() // stops heartbeats, watches and connecting
 	s.goroutines.Wait()
 	for _, c := range clusters {
 		c.close()
@@ -81,4 +85,19 @@ func (s *session) homeCluster() (*cluster, error) {
 		return nil, errNoHome
 	}
 	return s.home, nil
+}
+
+// release drops a resolver's hold on its cluster's watch, and says whether
+// it was the last, which must stop the watch.
+func (s *session) release(w *clusterWatch) (last bool) {
+	s.d.mu.Lock()
+	defer s.d.mu.Unlock()
+	w.resolvers--
+	if w.resolvers > 0 {
+		return false
+	}
+	if s.watches[w.key] == w {
+		delete(s.watches, w.key)
+	}
+	return true
 }

@@ -1,7 +1,6 @@
 package kratosdriver
 
 import (
-	"context"
 	"net/url"
 	"strings"
 
@@ -40,10 +39,11 @@ func (b *etcdBuilder) Build(target resolver.Target, cc resolver.ClientConn, _ re
 	raw := rawTarget(EtcdScheme, &target.URL)
 	t, err := parseEtcdServer(raw, raw)
 	if err != nil {
-		return nil, err
+		return nil, kit.DriverError(Name, err)
 	}
 	s := b.d.session()
-	return s.startResolver(func(ctx context.Context) (*cluster, error) { return s.clusterFor(ctx, t) }, t.Key, cc)
+	r, err := s.startResolver(s.etcdSource(t, raw), cc)
+	return r, kit.DriverError(Name, err)
 }
 
 // consulScheme is the scheme of upstream's consul registry.
