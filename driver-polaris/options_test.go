@@ -120,6 +120,13 @@ func TestPollInterval(t *testing.T) {
 	if got := refreshOf(t, Options{}); got != defaultPollInterval-2*time.Second {
 		t.Errorf("default: serviceRefreshInterval %v, want %v", got, defaultPollInterval-2*time.Second)
 	}
+	cfg, err := buildConfig(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.GetConsumer().GetLocalCache().GetServiceExpireTime(); got != unusedServiceExpiry {
+		t.Errorf("serviceExpireTime %v, want %v: a closed target's service would be polled for a day", got, unusedServiceExpiry)
+	}
 	if got := refreshOf(t, Options{PollInterval: 3 * time.Second}); got != time.Second {
 		t.Errorf("PollInterval 3s: serviceRefreshInterval %v, want 1s", got)
 	}

@@ -164,6 +164,12 @@ func buildConfig(o Options) (config.Configuration, error) {
 		}
 		cfg.GetConsumer().GetLocalCache().SetServiceRefreshInterval(refreshIntervalFor(poll))
 	}
+	if !fromFile {
+		// polaris-go polls a service it read until nobody has read it for
+		// this long (24 h by default), watched or not: a closed target's
+		// service would be asked about every poll for a day
+		cfg.GetConsumer().GetLocalCache().SetServiceExpireTime(unusedServiceExpiry)
+	}
 	addrs := o.Addresses
 	if len(addrs) == 0 {
 		var err error
@@ -188,6 +194,11 @@ func buildConfig(o Options) (config.Configuration, error) {
 	}
 	return cfg, nil
 }
+
+// unusedServiceExpiry is how long polaris-go keeps polling a service no
+// resolver watches or reads any more. Open resolvers are unaffected: they
+// watch their service, which polaris-go never expires.
+const unusedServiceExpiry = time.Minute
 
 // pollJitter is what polaris-go adds to serviceRefreshInterval for each
 // watched service: 0, 1 or 2 whole seconds, drawn once
