@@ -146,8 +146,12 @@ func (e *Etcd) startMember(i int) error {
 		srv.Close()
 		return fmt.Errorf("etcd member %s not ready within 30s", m.name)
 	}
-	proxy, err := startTCPProxy(m.client.Host, m.listen.Host)
-	if err != nil {
+	e.mu.Lock()
+	proxy := m.proxy
+	e.mu.Unlock()
+	if proxy != nil { // a restart: the proxy kept the port
+		proxy.Resume()
+	} else if proxy, err = startTCPProxy(m.client.Host, m.listen.Host); err != nil {
 		srv.Close()
 		return err
 	}
@@ -214,15 +218,16 @@ func (e *Etcd) enableAuth() error {
 }
 
 // StopMember stops member i abruptly: its clients' connections are reset at
-// once, as in a crash. Its data stays for RestartMember.
+// once, as in a crash, and so are new ones until RestartMember (its address
+// stays reserved). Its data stays for RestartMember.
 func (e *Etcd) StopMember(i int) {
 	e.mu.Lock()
 	m := e.members[i]
 	srv, proxy := m.server, m.proxy
-	m.server, m.proxy = nil, nil
+	m.server = nil
 	e.mu.Unlock()
 	if proxy != nil {
-		proxy.Close()
+		proxy.Cut()
 	}
 	if srv != nil {
 		srv.Close()
@@ -234,10 +239,18 @@ func (e *Etcd) RestartMember(i int) error {
 	return e.startMember(i)
 }
 
-// Close stops every member and removes the data it created.
+// Close stops every member, frees their addresses and removes the data it
+// created.
 func (e *Etcd) Close() {
-	for i := range e.members {
+	for i, m := range e.members {
 		e.StopMember(i)
+		e.mu.Lock()
+		proxy := m.proxy
+		m.proxy = nil
+		e.mu.Unlock()
+		if proxy != nil {
+			proxy.Close()
+		}
 	}
 	if e.ownDir {
 		_ = os.RemoveAll(e.dir)

@@ -16,7 +16,10 @@ type tcpProxy struct {
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup
+	// down makes the proxy reset every connection it accepts, keeping its
+	// port while the server behind it is stopped (see Cut)
+	down bool
+	wg   sync.WaitGroup
 }
 
 func startTCPProxy(addr, target string) (*tcpProxy, error) {
@@ -36,6 +39,13 @@ func (p *tcpProxy) accept() {
 		in, err := p.ln.Accept()
 		if err != nil {
 			return
+		}
+		p.mu.Lock()
+		down := p.down
+		p.mu.Unlock()
+		if down {
+			reset(in)
+			continue
 		}
 		out, err := net.Dial("tcp", p.target)
 		if err != nil {
@@ -74,6 +84,29 @@ func (p *tcpProxy) pipe(dst, src net.Conn) {
 	_ = src.Close()
 }
 
+// Cut resets every connection and every later one until Resume, as a
+// crashed server's host would, while keeping the port: a stopped member's
+// advertised address must not pass to another test server, whose answers
+// (say, "unknown service etcdserverpb.KV") a client of every member's
+// address would get instead of a refusal.
+func (p *tcpProxy) Cut() {
+	p.mu.Lock()
+	conns := p.conns
+	p.conns = map[net.Conn]struct{}{}
+	p.down = true
+	p.mu.Unlock()
+	for c := range conns {
+		reset(c)
+	}
+}
+
+// Resume forwards new connections again.
+func (p *tcpProxy) Resume() {
+	p.mu.Lock()
+	p.down = false
+	p.mu.Unlock()
+}
+
 // Close stops accepting, resets every connection and waits for the copying
 // goroutines to end.
 func (p *tcpProxy) Close() {
@@ -83,10 +116,15 @@ func (p *tcpProxy) Close() {
 	p.conns = nil
 	p.mu.Unlock()
 	for c := range conns {
-		if tc, ok := c.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0) // RST, as a crash would
-		}
-		_ = c.Close()
+		reset(c)
 	}
 	p.wg.Wait()
+}
+
+// reset closes c with an RST, as a crash would.
+func reset(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = c.Close()
 }

@@ -1,0 +1,56 @@
+package infra
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+)
+
+// TestStoppedMemberKeepsItsAddress: a stopped member's client address stays
+// taken (no other test server can get it, whose answers a client of every
+// member would receive) and resets connections, and the member serves on
+// it again after RestartMember.
+func TestStoppedMemberKeepsItsAddress(t *testing.T) {
+	e, err := StartEtcd(EtcdOptions{Members: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	addr := e.HostList()[0]
+	e.StopMember(0)
+	if ln, err := net.Listen("tcp", addr); err == nil {
+		ln.Close()
+		t.Fatalf("the stopped member's address %s could be taken", addr)
+	}
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err == nil {
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, err = conn.Read(make([]byte, 1))
+		conn.Close()
+	}
+	if err == nil || isTimeout(err) {
+		t.Fatalf("a connection to the stopped member: %v, want it reset", err)
+	}
+	if err := e.RestartMember(0); err != nil {
+		t.Fatal(err)
+	}
+	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{addr}, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := cli.Put(ctx, "k", "v"); err != nil {
+		t.Fatalf("put through the restarted member: %v", err)
+	}
+}
+
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}
