@@ -1,0 +1,155 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The leaves the Churn benchmark times: leaveCount instances of a service
+// that keeps leaveStayers, deregistered one every leaveEvery, each timed
+// alone (they overlap when a leave takes longer than leaveEvery), waited
+// for up to changeTimeout each. Under churn they start leaveStart into it.
+const (
+	leaveStayers = 10
+	leaveCount   = 30
+	leaveEvery   = 400 * time.Millisecond
+	leaveStart   = time.Second
+)
+
+// benchChurn times leaves from a service (deregistration → the first state
+// at grpc without the instance), first with the registry quiet
+// (leave-p50-ms@quiet, leave-p99-ms@quiet), then while a churn makes
+// churnRate registration changes a second on other instances of the
+// service and on other services of the same registry (leave-p50-ms@churn,
+// leave-p99-ms@churn), and reports the rate the churn reached
+// (churn-changes/s).
+func benchChurn(b *testing.B, e *Env) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	reg := e.addrRegistrar(ctx, b)
+	const service = "scale-churn"
+	rec, stop, err := e.watchService(service)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	if err := e.registerSeen(ctx, reg, rec, service, fakeAddrs(leaveStayers)); err != nil {
+		b.Fatal(err)
+	}
+
+	quiet, err := e.timeLeaves(ctx, reg, rec, service, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	reportPercentiles(b, "leave", "@quiet", durations(quiet))
+
+	services := []string{service}
+	for i := 1; i < churnServices; i++ {
+		services = append(services, fmt.Sprintf("%s-other-%d", service, i))
+	}
+	c := startChurn(ctx, e.addrRegistrar(ctx, b), services)
+	loud, err := e.timeLeaves(ctx, reg, rec, service, leaveStart)
+	rate, summary := c.stop()
+	if err != nil {
+		b.Fatal(err)
+	}
+	after := 0
+	for _, l := range loud {
+		if l.seen.After(c.ended) {
+			after++
+		}
+	}
+	b.Logf("churn: %s; %d of %d leaves seen after it ended", summary, after, len(loud))
+	reportPercentiles(b, "leave", "@churn", durations(loud))
+	b.ReportMetric(rate, "churn-changes/s")
+}
+
+// leave is one timed leave: from the deregistration to seen, the state at
+// grpc without the instance.
+type leave struct {
+	took time.Duration
+	seen time.Time
+}
+
+func durations(ls []leave) []time.Duration {
+	d := make([]time.Duration, len(ls))
+	for i, l := range ls {
+		d[i] = l.took
+	}
+	return d
+}
+
+// registerSeen registers addrs in service and waits until the resolver's
+// state holds them all.
+func (e *Env) registerSeen(ctx context.Context, reg AddrRegistrar, rec *stateRecorder, service string, addrs []string) error {
+	from := rec.mark()
+	if err := reg.Register(ctx, service, addrs...); err != nil {
+		return fmt.Errorf("register %d instances of %s: %w", len(addrs), service, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, updateFill)
+	defer cancel()
+	_, err := rec.await(ctx, from, fmt.Sprintf("holding %d new instances of %s", len(addrs), service), hasAll(addrs))
+	return err
+}
+
+// timeLeaves registers leaveCount instances of service, waits for them at
+// grpc, waits delay, then deregisters one every leaveEvery and times each
+// until the resolver's state no longer holds it.
+func (e *Env) timeLeaves(ctx context.Context, reg AddrRegistrar, rec *stateRecorder, service string, delay time.Duration) ([]leave, error) {
+	leavers := fakeAddrs(leaveCount)
+	if err := e.registerSeen(ctx, reg, rec, service, leavers); err != nil {
+		return nil, err
+	}
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-timer.C:
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		out      []leave
+		firstErr error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	tick := time.NewTicker(leaveEvery)
+	defer tick.Stop()
+	for i, addr := range leavers {
+		if i > 0 {
+			<-tick.C
+		}
+		from := rec.mark()
+		start := time.Now()
+		if err := reg.Deregister(ctx, service, addr); err != nil {
+			fail(fmt.Errorf("deregister %s from %s: %w", addr, service, err))
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wctx, cancel := context.WithTimeout(ctx, changeTimeout)
+			defer cancel()
+			seen, err := rec.await(wctx, from, "without "+addr, lacks(addr))
+			if err != nil {
+				fail(err)
+				return
+			}
+			mu.Lock()
+			out = append(out, leave{took: seen.Sub(start), seen: seen})
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out, firstErr
+}
