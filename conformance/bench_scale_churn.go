@@ -17,7 +17,7 @@ const (
 	churnRate     = 100
 	churnFor      = 20 * time.Second
 	churnMax      = 2000
-	churnWorkers  = 4
+	churnWorkers  = 16
 	churnLive     = 50
 	churnServices = 5
 )

@@ -15,17 +15,18 @@ import (
 const (
 	leaveStayers = 10
 	leaveCount   = 30
-	leaveEvery   = 400 * time.Millisecond
+	leaveEvery   = 300 * time.Millisecond
 	leaveStart   = time.Second
 )
 
 // benchChurn times leaves from a service (deregistration → the first state
 // at grpc without the instance), first with the registry quiet
-// (leave-p50-ms@quiet, leave-p99-ms@quiet), then while a churn makes
-// churnRate registration changes a second on other instances of the
-// service and on other services of the same registry (leave-p50-ms@churn,
-// leave-p99-ms@churn), and reports the rate the churn reached
-// (churn-changes/s).
+// (leave-p50-ms@quiet, leave-p99-ms@quiet, unseen-leaves@quiet), then while
+// a churn makes churnRate registration changes a second on other instances
+// of the service and on other services of the same registry
+// (leave-p50-ms@churn, leave-p99-ms@churn, unseen-leaves@churn), and
+// reports the rate the churn reached (churn-changes/s). A leave not seen
+// within changeTimeout counts as changeTimeout.
 func benchChurn(b *testing.B, e *Env) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -40,46 +41,25 @@ func benchChurn(b *testing.B, e *Env) {
 		b.Fatal(err)
 	}
 
-	quiet, err := e.timeLeaves(ctx, reg, rec, service, 0)
+	quiet, _, err := e.timeLeaves(ctx, reg, rec, service, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	reportPercentiles(b, "leave", "@quiet", durations(quiet))
+	quiet.report(b, "leave", "@quiet")
 
 	services := []string{service}
 	for i := 1; i < churnServices; i++ {
 		services = append(services, fmt.Sprintf("%s-other-%d", service, i))
 	}
 	c := startChurn(ctx, e.addrRegistrar(ctx, b), services)
-	loud, err := e.timeLeaves(ctx, reg, rec, service, leaveStart)
+	loud, lastSeen, err := e.timeLeaves(ctx, reg, rec, service, leaveStart)
 	rate, summary := c.stop()
 	if err != nil {
 		b.Fatal(err)
 	}
-	after := 0
-	for _, l := range loud {
-		if l.seen.After(c.ended) {
-			after++
-		}
-	}
-	b.Logf("churn: %s; %d of %d leaves seen after it ended", summary, after, len(loud))
-	reportPercentiles(b, "leave", "@churn", durations(loud))
+	b.Logf("churn: %s; the last leave seen %s after it ended (negative: before)", summary, lastSeen.Sub(c.ended).Round(time.Millisecond))
+	loud.report(b, "leave", "@churn")
 	b.ReportMetric(rate, "churn-changes/s")
-}
-
-// leave is one timed leave: from the deregistration to seen, the state at
-// grpc without the instance.
-type leave struct {
-	took time.Duration
-	seen time.Time
-}
-
-func durations(ls []leave) []time.Duration {
-	d := make([]time.Duration, len(ls))
-	for i, l := range ls {
-		d[i] = l.took
-	}
-	return d
 }
 
 // registerSeen registers addrs in service and waits until the resolver's
@@ -97,24 +77,26 @@ func (e *Env) registerSeen(ctx context.Context, reg AddrRegistrar, rec *stateRec
 
 // timeLeaves registers leaveCount instances of service, waits for them at
 // grpc, waits delay, then deregisters one every leaveEvery and times each
-// until the resolver's state no longer holds it.
-func (e *Env) timeLeaves(ctx context.Context, reg AddrRegistrar, rec *stateRecorder, service string, delay time.Duration) ([]leave, error) {
+// until the resolver's state no longer holds it. It returns the timings and
+// when the last leave was seen.
+func (e *Env) timeLeaves(ctx context.Context, reg AddrRegistrar, rec *stateRecorder, service string, delay time.Duration) (*timings, time.Time, error) {
 	leavers := fakeAddrs(leaveCount)
 	if err := e.registerSeen(ctx, reg, rec, service, leavers); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, time.Time{}, ctx.Err()
 	case <-timer.C:
 	}
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
-		out      []leave
+		lastSeen time.Time
 		firstErr error
+		out      timings
 	)
 	fail := func(err error) {
 		mu.Lock()
@@ -138,18 +120,19 @@ func (e *Env) timeLeaves(ctx context.Context, reg AddrRegistrar, rec *stateRecor
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wctx, cancel := context.WithTimeout(ctx, changeTimeout)
-			defer cancel()
-			seen, err := rec.await(wctx, from, "without "+addr, lacks(addr))
+			took, seen, err := seenAfter(ctx, rec, from, start, "without "+addr, lacks(addr))
 			if err != nil {
 				fail(err)
 				return
 			}
+			out.add(took, seen, "leave of "+addr)
 			mu.Lock()
-			out = append(out, leave{took: seen.Sub(start), seen: seen})
+			if seen && start.Add(took).After(lastSeen) {
+				lastSeen = start.Add(took)
+			}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	return out, firstErr
+	return &out, lastSeen, firstErr
 }
