@@ -19,10 +19,11 @@ var _ conformance.BulkRegistrar = (*harness)(nil)
 var registrars atomic.Int32
 
 // NewAddrRegistrar registers instances as the harness' instances register
-// (polaris-go's RegisterInstance, protocol tcp, in the default namespace),
-// from an SDK context of its own, but without a TTL: a heartbeat per
-// instance would cost the process a goroutine each, and an address nothing
-// serves needs no health check to stay listed.
+// (polaris-go's RegisterInstance, protocol tcp, in the default namespace,
+// a TTL of instanceTTL that polaris-go then heartbeats, a goroutine each),
+// from an SDK context of its own. The TTL matters beyond realism: polaris'
+// boltdb store publishes the deletion of a record older than 5 s only when
+// the health check next rewrites it.
 func (h *harness) NewAddrRegistrar(ctx context.Context) (conformance.AddrRegistrar, error) {
 	sdk, err := h.newSDK(fmt.Sprintf("scale-%d", registrars.Add(1)))
 	if err != nil {
@@ -59,6 +60,7 @@ func (r *addrRegistrar) Register(ctx context.Context, service string, addrs ...s
 		req.Namespace, req.Service, req.Host, req.Port = "default", service, host, port
 		protocol := "tcp"
 		req.Protocol = &protocol
+		req.SetTTL(instanceTTL)
 		req.SetTimeout(requestTimeout)
 		req.SetRetryCount(requestRetries)
 		if _, err := r.provider.RegisterInstance(req); err != nil {
