@@ -9,9 +9,10 @@ import (
 )
 
 // The leaves the Churn benchmark times: leaveCount instances of a service
-// that keeps leaveStayers, deregistered one every leaveEvery, each timed
-// alone (they overlap when a leave takes longer than leaveEvery), waited
-// for up to changeTimeout each. Under churn they start leaveStart into it.
+// that keeps leaveStayers, registered and seen at grpc first, then
+// deregistered one every leaveEvery, each timed alone (they overlap when a
+// leave takes longer than leaveEvery), waited for up to changeTimeout each.
+// Under churn they start leaveStart into it.
 const (
 	leaveStayers = 10
 	leaveCount   = 30
@@ -37,11 +38,18 @@ func benchChurn(b *testing.B, e *Env) {
 		b.Fatal(err)
 	}
 	defer stop()
-	if err := e.registerSeen(ctx, reg, rec, service, fakeAddrs(leaveStayers)); err != nil {
+	leavers := func() []string {
+		addrs := fakeAddrs(leaveCount)
+		if err := registerSeen(ctx, reg, rec, service, addrs); err != nil {
+			b.Fatal(err)
+		}
+		return addrs
+	}
+	if err := registerSeen(ctx, reg, rec, service, fakeAddrs(leaveStayers)); err != nil {
 		b.Fatal(err)
 	}
 
-	quiet, _, err := e.timeLeaves(ctx, reg, rec, service, 0)
+	quiet, _, err := timeLeaves(ctx, reg, rec, service, leavers(), 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -51,20 +59,24 @@ func benchChurn(b *testing.B, e *Env) {
 	for i := 1; i < churnServices; i++ {
 		services = append(services, fmt.Sprintf("%s-other-%d", service, i))
 	}
-	c := startChurn(ctx, e.addrRegistrar(ctx, b), services)
-	loud, lastSeen, err := e.timeLeaves(ctx, reg, rec, service, leaveStart)
+	churnReg, next := e.addrRegistrar(ctx, b), leavers()
+	c := startChurn(ctx, churnReg, services)
+	loud, lastSeen, err := timeLeaves(ctx, reg, rec, service, next, leaveStart)
 	rate, summary := c.stop()
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("churn: %s; the last leave seen %s after it ended (negative: before)", summary, lastSeen.Sub(c.ended).Round(time.Millisecond))
+	if !lastSeen.IsZero() {
+		summary += fmt.Sprintf("; the last leave seen %s after it ended (negative: before)", lastSeen.Sub(c.ended).Round(time.Millisecond))
+	}
+	b.Logf("churn: %s", summary)
 	loud.report(b, "leave", "@churn")
 	b.ReportMetric(rate, "churn-changes/s")
 }
 
 // registerSeen registers addrs in service and waits until the resolver's
 // state holds them all.
-func (e *Env) registerSeen(ctx context.Context, reg AddrRegistrar, rec *stateRecorder, service string, addrs []string) error {
+func registerSeen(ctx context.Context, reg AddrRegistrar, rec *stateRecorder, service string, addrs []string) error {
 	from := rec.mark()
 	if err := reg.Register(ctx, service, addrs...); err != nil {
 		return fmt.Errorf("register %d instances of %s: %w", len(addrs), service, err)
@@ -75,15 +87,10 @@ func (e *Env) registerSeen(ctx context.Context, reg AddrRegistrar, rec *stateRec
 	return err
 }
 
-// timeLeaves registers leaveCount instances of service, waits for them at
-// grpc, waits delay, then deregisters one every leaveEvery and times each
-// until the resolver's state no longer holds it. It returns the timings and
-// when the last leave was seen.
-func (e *Env) timeLeaves(ctx context.Context, reg AddrRegistrar, rec *stateRecorder, service string, delay time.Duration) (*timings, time.Time, error) {
-	leavers := fakeAddrs(leaveCount)
-	if err := e.registerSeen(ctx, reg, rec, service, leavers); err != nil {
-		return nil, time.Time{}, err
-	}
+// timeLeaves waits delay, then deregisters the leavers of service one every
+// leaveEvery and times each until the resolver's state no longer holds it.
+// It returns the timings and when the last leave was seen.
+func timeLeaves(ctx context.Context, reg AddrRegistrar, rec *stateRecorder, service string, leavers []string, delay time.Duration) (*timings, time.Time, error) {
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
 	select {
