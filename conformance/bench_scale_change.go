@@ -38,7 +38,7 @@ func seenAfter(ctx context.Context, rec *stateRecorder, from int, start time.Tim
 
 // changeTimeout bounds the wait for one change to reach the resolver's
 // state.
-const changeTimeout = 15 * time.Second
+const changeTimeout = 12 * time.Second
 
 // has, lacks and hasAll are conditions on a state's addresses.
 func has(addr string) func([]string) bool {

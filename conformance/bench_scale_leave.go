@@ -16,7 +16,7 @@ import (
 const (
 	leaveStayers = 10
 	leaveCount   = 30
-	leaveEvery   = 300 * time.Millisecond
+	leaveEvery   = 150 * time.Millisecond
 	leaveStart   = time.Second
 )
 

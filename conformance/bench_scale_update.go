@@ -15,7 +15,7 @@ const (
 	// the most they may take together: a registry that takes seconds per
 	// change reports fewer, and says so.
 	updateChanges = 50
-	updateBudget  = 45 * time.Second
+	updateBudget  = 30 * time.Second
 	// updateFill bounds the wait for the whole service to reach the
 	// resolver's state.
 	updateFill = 2 * time.Minute

@@ -42,7 +42,7 @@ type addrRegistrar struct {
 
 // registrarWorkers bounds the registrations in flight: each is a
 // connection to the agent.
-const registrarWorkers = 8
+const registrarWorkers = 16
 
 // serviceID is zero-contrib's service ID, <key>-<host>-<port>.
 func serviceID(service, addr string) string {

@@ -54,7 +54,7 @@ type addrRegistrar struct {
 
 // registrarWorkers bounds the registrations in flight: each is a
 // connection to the agent.
-const registrarWorkers = 8
+const registrarWorkers = 16
 
 // instanceAt is the kratos instance of service at addr.
 func instanceAt(service, addr string) *registry.ServiceInstance {
