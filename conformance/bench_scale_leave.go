@@ -3,19 +3,24 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 )
 
-// The leaves the Churn benchmark times: leaveCount instances of a service
-// that keeps leaveStayers, registered and seen at grpc first, then
-// deregistered one every leaveEvery, each timed alone (they overlap when a
-// leave takes longer than leaveEvery), waited for up to changeTimeout each.
-// Under churn they start leaveStart into it.
+// The leaves the Churn benchmark times: twice leaveCount instances of a
+// service that keeps leaveStayers, registered and seen at grpc first, at
+// least leaverAge old when they leave, deregistered one every leaveEvery,
+// each timed alone (they overlap when a leave takes longer than
+// leaveEvery), waited for up to changeTimeout each; under churn they start
+// leaveStart into it. The age matters: polaris' boltdb store publishes the
+// deletion of a record younger than its cache's 5 s diffTime at once, and
+// of an older one only when a health check next rewrites it.
 const (
 	leaveStayers = 10
 	leaveCount   = 30
+	leaverAge    = 6 * time.Second
 	leaveEvery   = 150 * time.Millisecond
 	leaveStart   = time.Second
 )
@@ -38,18 +43,17 @@ func benchChurn(b *testing.B, e *Env) {
 		b.Fatal(err)
 	}
 	defer stop()
-	leavers := func() []string {
-		addrs := fakeAddrs(leaveCount)
-		if err := registerSeen(ctx, reg, rec, service, addrs); err != nil {
-			b.Fatal(err)
-		}
-		return addrs
-	}
-	if err := registerSeen(ctx, reg, rec, service, fakeAddrs(leaveStayers)); err != nil {
+	stayers, quietLeavers, churnLeavers := fakeAddrs(leaveStayers), fakeAddrs(leaveCount), fakeAddrs(leaveCount)
+	registered := time.Now()
+	if err := registerSeen(ctx, reg, rec, service, slices.Concat(stayers, quietLeavers, churnLeavers)); err != nil {
 		b.Fatal(err)
 	}
+	// instances leave once they have lived a while, as in production
+	age := time.NewTimer(time.Until(registered.Add(leaverAge)))
+	defer age.Stop()
+	<-age.C
 
-	quiet, _, err := timeLeaves(ctx, reg, rec, service, leavers(), 0)
+	quiet, _, err := timeLeaves(ctx, reg, rec, service, quietLeavers, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,9 +63,8 @@ func benchChurn(b *testing.B, e *Env) {
 	for i := 1; i < churnServices; i++ {
 		services = append(services, fmt.Sprintf("%s-other-%d", service, i))
 	}
-	churnReg, next := e.addrRegistrar(ctx, b), leavers()
-	c := startChurn(ctx, churnReg, services)
-	loud, lastSeen, err := timeLeaves(ctx, reg, rec, service, next, leaveStart)
+	c := startChurn(ctx, e.addrRegistrar(ctx, b), services)
+	loud, lastSeen, err := timeLeaves(ctx, reg, rec, service, churnLeavers, leaveStart)
 	rate, summary := c.stop()
 	if err != nil {
 		b.Fatal(err)

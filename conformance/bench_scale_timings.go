@@ -37,8 +37,12 @@ func (t *timings) report(b *testing.B, name, at string) {
 	b.ReportMetric(ms(percentile(t.took, 99)), name+"-p99-ms"+at)
 	b.ReportMetric(float64(len(t.unseen)), "unseen-"+name+"s"+at)
 	if len(t.unseen) > 0 {
+		list := t.unseen
+		if len(list) > 5 {
+			list = append(list[:5:5], "…")
+		}
 		b.Logf("%s%s: %d of %d changes did not reach the resolver's state within %s, counted as %s: %s",
-			name, at, len(t.unseen), len(t.took), changeTimeout, changeTimeout, strings.Join(t.unseen, "; "))
+			name, at, len(t.unseen), len(t.took), changeTimeout, changeTimeout, strings.Join(list, "; "))
 	}
 }
 
