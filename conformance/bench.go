@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sort"
 	"sync"
 	"testing"
@@ -19,14 +18,15 @@ import (
 
 // RunBenchmarks measures a driver against a real dtm, as Run tests it: saga
 // throughput through driver URLs against direct host:port URLs to the same
-// instances, discovery convergence, the spread of calls, and the memory each
-// resolved target costs. Call it once per process, with -run '^$'.
+// instances, discovery convergence, the spread of calls, and how the cost
+// of targets and the time to converge grow with the estate (Scale). Call it
+// once per process, with -run '^$'.
 func RunBenchmarks(b *testing.B, newHarness HarnessMaker) {
 	env := setUp(b, newHarness)
 	b.Run("Sagas", func(b *testing.B) { benchSagas(b, env) })
 	b.Run("Convergence", func(b *testing.B) { benchConvergence(b, env) })
 	b.Run("Spread", func(b *testing.B) { benchSpread(b, env) })
-	b.Run("Memory", func(b *testing.B) { benchMemory(b, env) })
+	b.Run("Scale", func(b *testing.B) { benchScale(b, env) })
 }
 
 // benchSagas alternates blocks of sagas through the driver's URL and
@@ -228,81 +228,6 @@ func benchSpread(b *testing.B, e *Env) {
 		n := e.Bank.Stats(fmt.Sprintf("%s-%d", service, i)).Calls
 		b.ReportMetric(100*float64(n)/float64(total), fmt.Sprintf("instance%d-%%", i))
 	}
-}
-
-// memoryTargets is how many distinct targets benchMemory resolves.
-const memoryTargets = 1000
-
-// benchMemory resolves 1000 distinct service targets through the driver and
-// reports the heap bytes and goroutines each costs, beside the same for
-// passthrough targets (grpc's own cost per connection) measured in the same
-// run: a driver that opens a registry client per target, rather than per
-// host set, shows in the difference.
-func benchMemory(b *testing.B, e *Env) {
-	targets := make([]string, memoryTargets)
-	if tl, ok := e.Harness.(TargetLister); ok {
-		targets = tl.Targets(memoryTargets)
-	} else {
-		for i := range targets {
-			targets[i] = e.Harness.ServiceURL(fmt.Sprintf("mem-%d", i))
-		}
-	}
-	baseline := make([]string, memoryTargets)
-	for i := range baseline {
-		baseline[i] = fmt.Sprintf("passthrough:///127.0.0.1:%d", 20000+i)
-	}
-	for i := 0; i < b.N; i++ {
-		baseHeap, baseG := costPerTarget(b, baseline)
-		heap, g := costPerTarget(b, targets)
-		b.ReportMetric(heap, "heap-B/target")
-		b.ReportMetric(g, "goroutines/target")
-		b.ReportMetric(heap-baseHeap, "driver-heap-B/target")
-		b.ReportMetric(g-baseG, "driver-goroutines/target")
-	}
-}
-
-// costPerTarget dials every target, lets the resolvers start, and returns
-// the heap bytes and goroutines added per target.
-func costPerTarget(b *testing.B, targets []string) (heap, goroutines float64) {
-	heap0, g0 := heapAndGoroutines()
-	conns := make([]*grpc.ClientConn, 0, len(targets))
-	defer func() {
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	}()
-	for _, t := range targets {
-		conn, err := grpc.NewClient(t, grpc.WithTransportCredentials(insecure.NewCredentials()))
-		if err != nil {
-			b.Fatalf("dial %q: %v", t, err)
-		}
-		conn.Connect() // builds the resolver
-		conns = append(conns, conn)
-	}
-	_ = infra.WaitFor(10*time.Second, "goroutines to settle", settled())
-	heap1, g1 := heapAndGoroutines()
-	n := float64(len(targets))
-	return float64(heap1-heap0) / n, float64(g1-g0) / n
-}
-
-// settled returns a condition that holds once the goroutine count has not
-// changed for 100 ms.
-func settled() func() bool {
-	last, since := -1, time.Now()
-	return func() bool {
-		n := runtime.NumGoroutine()
-		if n != last {
-			last, since = n, time.Now()
-		}
-		return time.Since(since) > 100*time.Millisecond
-	}
-}
-
-func heapAndGoroutines() (int64, int) {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return int64(m.HeapAlloc), runtime.NumGoroutine()
 }
 
 func percentile(d []time.Duration, p int) time.Duration {

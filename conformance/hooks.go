@@ -103,3 +103,38 @@ type TargetLister interface {
 type Static interface {
 	Static()
 }
+
+// BulkRegistrar is implemented by harnesses whose registry can list
+// instances at addresses nothing serves, in the framework's format, for the
+// Scale benchmark: one service with a thousand instances, and registrations
+// churning beside it. Without it, the benchmark's registry parts skip.
+type BulkRegistrar interface {
+	// NewAddrRegistrar returns a registrar with registry clients of its
+	// own, as a separate process would have. The benchmark closes it.
+	NewAddrRegistrar(ctx context.Context) (AddrRegistrar, error)
+}
+
+// AddrRegistrar registers and deregisters instances at given addresses,
+// which nothing serves (BulkRegistrar).
+type AddrRegistrar interface {
+	// Register registers an instance of service at each of addrs
+	// ("127.0.0.1:port"), as the framework registers one but without a
+	// health check such an address would fail, and returns once the
+	// registry has accepted every write: resolvers may see them later.
+	Register(ctx context.Context, service string, addrs ...string) error
+	// Deregister removes the instance of service at addr, as the framework
+	// does when an instance stops, and returns once the registry accepted
+	// the write.
+	Deregister(ctx context.Context, service, addr string) error
+	// Close removes the instances it registered that remain, and releases
+	// its clients.
+	Close() error
+}
+
+// TargetLimiter is implemented by harnesses whose registry serves no more
+// than a number of resolved targets to one process: the Scale benchmark
+// reports no larger count for them, and logs why.
+type TargetLimiter interface {
+	// MaxTargets is that number, and the reason.
+	MaxTargets() (n int, why string)
+}
