@@ -3,6 +3,7 @@ package polaris_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/dtm-labs/dtmdriver"
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/busi"
+	"github.com/dtmkit/drivers/conformance/infra"
 	"github.com/dtmkit/drivers/conformance/infra/polarisserver"
 	polaris "github.com/dtmkit/drivers/driver-polaris"
 	"github.com/polarismesh/polaris-go/api"
@@ -157,4 +159,22 @@ func (h *harness) Close() {
 		inspect.Destroy()
 	}
 	h.srv.Close()
+	removeWhenQuiet(h.dir)
+}
+
+// removeWhenQuiet empties dir once polaris-go has stopped writing its cache
+// files there: its Destroy does not wait for the goroutine that writes
+// them, whose last write could otherwise land while the test framework
+// removes the directory ("directory not empty"). Quiet means still empty
+// a second after a removal.
+func removeWhenQuiet(dir string) {
+	_ = infra.WaitFor(30*time.Second, "polaris-go to stop writing under "+dir, func() bool {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+		time.Sleep(time.Second) // the quiet period, not a wait for an event
+		entries, _ = os.ReadDir(dir)
+		return len(entries) == 0
+	})
 }
