@@ -16,12 +16,9 @@ var (
 	_ conformance.TargetLimiter = (*harness)(nil)
 )
 
-// MaxTargets: the driver follows each consul:// target with a blocking
-// query on a connection of its own, and the agent accepts 200 connections
-// from one client address (limits.http_max_conns_per_client); the harness'
-// instances and dtm hold some.
+// MaxTargets: see consulagent.TargetLimit.
 func (h *harness) MaxTargets() (int, string) {
-	return 150, "one blocking-query connection per consul:// target, and consul's agent accepts 200 per client address (limits.http_max_conns_per_client)"
+	return consulagent.TargetLimit, consulagent.TargetLimitReason
 }
 
 // NewAddrRegistrar registers instances as register does (zero-contrib's
