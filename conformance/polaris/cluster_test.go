@@ -30,11 +30,11 @@ func (h *harness) ClusterEnv() []string {
 }
 
 // ClusterTTL: polaris marks a server that stopped heartbeating unhealthy
-// 3×TTL after its last heartbeat, on its checker's timer (2 s late and more
-// on a loaded machine: see notifySlack), and clients learn it within
-// notifySlack.
+// 3×TTL after its last heartbeat, on its checker's timer, which has run up
+// to 7.7 s late on a loaded machine (see notifySlack), and clients learn
+// it within notifySlack.
 func (h *harness) ClusterTTL() time.Duration {
-	return 3*clusterTTL*time.Second + 2*time.Second + notifySlack
+	return 3*clusterTTL*time.Second + 8*time.Second + notifySlack
 }
 
 // ClusterLeave: a deregistration reaches clients through the server's
