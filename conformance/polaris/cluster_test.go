@@ -40,6 +40,6 @@ func (h *harness) ClusterTTL() time.Duration {
 // ClusterLeave: a deregistration reaches clients through the server's
 // one-second cache refresh and polaris-go's poll (at most 1 s at the
 // driver's default PollInterval); polaris pushes nothing. The driver's
-// isolated re-registration before it deletes makes the deletion visible at
-// all (driver-polaris/deregister.go).
+// re-registration just before it deletes makes the deletion visible at all
+// (driver-polaris/deregister.go).
 func (h *harness) ClusterLeave() time.Duration { return 2500 * time.Millisecond }

@@ -168,8 +168,8 @@ func testHeartbeatLoss(t *testing.T, h *harness, env *conformance.Env) {
 
 // deregisterWait bounds how long the registry may take to stop listing dtm
 // after Close: the server's cache refresh (1 s) and the harness' poll (at
-// most 1 s), with a margin for a loaded machine. The driver re-registers
-// an instance isolated before deleting it; without that, polaris'
+// most 1 s), with a margin for a loaded machine. The driver registers an
+// instance again just before deleting it; without that, polaris'
 // standalone store publishes the deletion of an instance registered more
 // than 5 s before only when its health check next rewrites it (up to
 // 3×TTL, 15 s at dtm's TTL), see driver-polaris/deregister.go.
