@@ -26,7 +26,7 @@ func (b *builder) Scheme() string { return b.f.Scheme }
 // is an error, and an unreachable agent is reported to the connection and
 // retried.
 func (b *builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
-	t, err := ParseTarget(b.f.Scheme, rawTarget(b.f.Scheme, target))
+	t, err := ParseTarget(b.f.Scheme, kit.TargetString(b.f.Scheme, &target.URL))
 	if err != nil {
 		return nil, kit.DriverError(b.f.Driver, err)
 	}
@@ -34,20 +34,6 @@ func (b *builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolv
 	r := &consulResolver{f: b.f, t: t, a: newAgent(t), cc: cc, cancel: cancel, done: make(chan struct{})}
 	go r.run(ctx)
 	return r, nil
-}
-
-// rawTarget rebuilds the target grpc parsed.
-func rawTarget(scheme string, target resolver.Target) string {
-	u := target.URL
-	raw := scheme + "://"
-	if u.User != nil {
-		raw += u.User.String() + "@"
-	}
-	raw += u.Host + u.EscapedPath()
-	if u.RawQuery != "" {
-		raw += "?" + u.RawQuery
-	}
-	return raw
 }
 
 // consulResolver follows one service with blocking queries.

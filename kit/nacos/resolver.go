@@ -32,7 +32,7 @@ func (b *builder) Scheme() string { return b.f.Scheme }
 // is an error, and an unreachable nacos is reported to the connection and
 // retried.
 func (b *builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolver.BuildOptions) (resolver.Resolver, error) {
-	t, err := ParseTarget(b.f.Scheme, rawTarget(b.f.Scheme, target))
+	t, err := ParseTarget(b.f.Scheme, kit.TargetString(b.f.Scheme, &target.URL))
 	if err != nil {
 		return nil, kit.DriverError(b.f.Driver, err)
 	}
@@ -40,20 +40,6 @@ func (b *builder) Build(target resolver.Target, cc resolver.ClientConn, _ resolv
 	r := &nacosResolver{f: b.f, t: t, cc: cc, cancel: cancel, done: make(chan struct{}), poke: make(chan struct{}, 1)}
 	go r.run(ctx)
 	return r, nil
-}
-
-// rawTarget rebuilds the target grpc parsed.
-func rawTarget(scheme string, target resolver.Target) string {
-	u := target.URL
-	raw := scheme + "://"
-	if u.User != nil {
-		raw += u.User.String() + "@"
-	}
-	raw += u.Host + u.EscapedPath()
-	if u.RawQuery != "" {
-		raw += "?" + u.RawQuery
-	}
-	return raw
 }
 
 // nacosResolver follows one service through a shared naming client.

@@ -62,25 +62,11 @@ func ParseTarget(scheme, target string) (Target, error) {
 	rest, rawQuery, _ := strings.Cut(rest, "?")
 	authority, service, _ := strings.Cut(rest, "/")
 	t := Target{Service: service, Namespace: "public", Timeout: defaultTimeout}
-	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
-		userinfo := authority[:at]
-		authority = authority[at+1:]
-		user, pass, hasPass := strings.Cut(userinfo, ":")
-		var err error
-		if t.User, err = url.PathUnescape(user); err != nil {
-			return bad("malformed user")
-		}
-		if hasPass {
-			p, err := url.PathUnescape(pass)
-			if err != nil {
-				return bad("malformed password")
-			}
-			t.Pass = kit.NewSecret(p)
-		}
-		if t.User == "" {
-			return bad("a password needs a user name")
-		}
+	user, pass, authority, reason := kit.SplitUserinfo(authority)
+	if reason != "" {
+		return bad(reason)
 	}
+	t.User, t.Pass = user, pass
 	if authority == "" {
 		return bad("no nacos server: " + Forms)
 	}
