@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"google.golang.org/grpc/resolver"
 
@@ -98,7 +97,7 @@ func (s *session) startResolver(src source, cc resolver.ClientConn) (resolver.Re
 	}
 	w.resolvers++
 	s.d.mu.Unlock()
-	r := &watchResolver{cc: cc, service: src.service, target: src.target, s: s, w: w}
+	r := &watchResolver{feed: kit.NewFeed(cc), service: src.service, target: src.target, s: s, w: w}
 	w.add(r)
 	return r, nil
 }
@@ -106,16 +105,11 @@ func (s *session) startResolver(src source, cc resolver.ClientConn) (resolver.Re
 // watchResolver gives its connection the instances of one kratos service,
 // as its cluster's watch finds them. It has no goroutine of its own.
 type watchResolver struct {
-	cc      resolver.ClientConn
+	feed    *kit.Feed
 	service string
 	target  string // redacted
 	s       *session
 	w       *clusterWatch
-
-	// mu orders the calls to cc, and Close after them.
-	mu     sync.Mutex
-	seq    uint64 // of the last state given to cc
-	closed bool
 }
 
 // ResolveNow does nothing: the etcd watch reports every change.
@@ -127,11 +121,7 @@ func (*watchResolver) ResolveNow(resolver.ResolveNowOptions) {}
 // the cancellation: it never waits for a connection to etcd, which the
 // session makes.
 func (r *watchResolver) Close() {
-	r.mu.Lock()
-	closed := r.closed
-	r.closed = true
-	r.mu.Unlock()
-	if closed {
+	if !r.feed.Close() {
 		return
 	}
 	r.w.remove(r)
@@ -145,25 +135,13 @@ func (r *watchResolver) Close() {
 // newer state. With none, the connection forgets the old ones, so calls
 // fail with a message saying why instead of going to instances that left.
 func (r *watchResolver) deliver(seq uint64, addrs []resolver.Address) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed || seq <= r.seq {
-		return
-	}
-	r.seq = seq
-	_ = r.cc.UpdateState(resolver.State{Addresses: addrs})
-	if len(addrs) == 0 {
-		r.cc.ReportError(fmt.Errorf("%s: resolve %q (kratos service %q): no instance with a grpc:// endpoint in etcd",
-			Name, r.target, r.service))
-	}
+	r.feed.Deliver(seq, resolver.State{Addresses: addrs}, func() error {
+		return fmt.Errorf("%s: resolve %q (kratos service %q): no instance with a grpc:// endpoint in etcd", Name, r.target, r.service)
+	})
 }
 
 // reportError tells the connection why its service's instances may be out
 // of date.
 func (r *watchResolver) reportError(err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.closed {
-		r.cc.ReportError(fmt.Errorf("%s: resolve %q (kratos service %q): %w", Name, r.target, r.service, err))
-	}
+	r.feed.ReportError(fmt.Errorf("%s: resolve %q (kratos service %q): %w", Name, r.target, r.service, err))
 }

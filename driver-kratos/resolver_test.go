@@ -12,6 +12,7 @@ import (
 	"github.com/go-kratos/kratos/v2/registry"
 	"google.golang.org/grpc/resolver"
 
+	"github.com/dtmkit/drivers/kit"
 	"github.com/dtmkit/drivers/kit/kittest"
 )
 
@@ -164,7 +165,7 @@ func TestResolverStates(t *testing.T) {
 	w := newClusterWatch("k", nil, func() {})
 	close(w.done)
 	w.resolvers = 1
-	r := &watchResolver{cc: cc, service: "helloworld", target: "discovery://h:2379/helloworld", s: s, w: w}
+	r := &watchResolver{feed: kit.NewFeed(cc), service: "helloworld", target: "discovery://h:2379/helloworld", s: s, w: w}
 	r.deliver(2, nil)
 	r.deliver(1, []resolver.Address{{Addr: "10.0.0.1:9000"}}) // older: dropped
 	if s := cc.States(); len(s) != 1 || len(s[0].Addresses) != 0 {
