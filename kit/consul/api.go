@@ -151,25 +151,34 @@ type Entry struct {
 	}
 }
 
-// health lists the instances of service, passing ones only unless all, with
-// a blocking query when index > 0: consul answers when the list changes or
-// after the wait.
-func (a *agent) health(ctx context.Context, service string, passing bool, index uint64) ([]Entry, uint64, error) {
+// health lists the instances of service, passing ones only unless all and
+// with tag when not empty, with a blocking query when index > 0.
+func (a *agent) health(ctx context.Context, service, tag string, passing bool, index uint64) ([]Entry, uint64, error) {
 	q := url.Values{}
 	if passing {
 		q.Set("passing", "1")
 	}
-	if a.t.Tag != "" {
-		q.Set("tag", a.t.Tag)
-	}
-	if a.t.Dc != "" {
-		q.Set("dc", a.t.Dc)
+	if tag != "" {
+		q.Set("tag", tag)
 	}
 	near := a.t.Near
 	if near == "" {
 		near = "_agent" // zero-contrib's default
 	}
 	q.Set("near", near)
+	var entries []Entry
+	idx, err := a.query(ctx, "/v1/health/service/"+url.PathEscape(service), q, index, &entries)
+	return entries, idx, err
+}
+
+// query reads path into out with the target's datacenter and consistency
+// options, as a blocking query when index > 0: consul answers when the
+// result's index passes index, or after the wait. It returns the answer's
+// X-Consul-Index.
+func (a *agent) query(ctx context.Context, path string, q url.Values, index uint64, out any) (uint64, error) {
+	if a.t.Dc != "" {
+		q.Set("dc", a.t.Dc)
+	}
 	if a.t.AllowStale {
 		q.Set("stale", "")
 	}
@@ -187,9 +196,19 @@ func (a *agent) health(ctx context.Context, service string, passing bool, index 
 		// consul adds up to wait/16 of jitter
 		timeout += wait + wait/16
 	}
-	var entries []Entry
-	idx, err := a.do(ctx, http.MethodGet, "/v1/health/service/"+url.PathEscape(service), q, nil, &entries, timeout)
-	return entries, idx, err
+	return a.do(ctx, http.MethodGet, path, q, nil, out, timeout)
+}
+
+// nextIndex is the index to wait on after an answer at got to a query that
+// waited on prev: consul's rules for a blocking query's index.
+func nextIndex(prev, got uint64) uint64 {
+	switch {
+	case got == 0 && prev == 0:
+		return 1 // 0 would not block
+	case got < prev:
+		return 0 // the agent's state was reset: read afresh
+	}
+	return got
 }
 
 // Registration is a service registration as consul's agent API takes it

@@ -69,7 +69,7 @@ func (r *registration) waitPassing(limit time.Duration) error {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		entries, _, err := r.a.health(ctx, r.reg.Name, true, 0)
+		entries, _, err := r.a.health(ctx, r.reg.Name, r.t.Tag, true, 0)
 		for _, e := range entries {
 			if e.Service.ID == r.reg.ID {
 				return nil
@@ -163,7 +163,7 @@ func (r *registration) revoke() error {
 // listed reports whether consul lists the registration's ID among the
 // service's instances, passing or not.
 func (r *registration) listed(ctx context.Context) (bool, error) {
-	entries, _, err := r.a.health(ctx, r.reg.Name, false, 0)
+	entries, _, err := r.a.health(ctx, r.reg.Name, r.t.Tag, false, 0)
 	if err != nil {
 		return false, err
 	}
