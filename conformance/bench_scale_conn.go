@@ -81,20 +81,26 @@ func (r *stateRecorder) mark() int {
 // await waits for the first state at position from or later whose
 // addresses satisfy cond, and returns when it arrived.
 func (r *stateRecorder) await(ctx context.Context, from int, what string, cond func([]string) bool) (time.Time, error) {
+	at, _, err := r.awaitAt(ctx, from, what, cond)
+	return at, err
+}
+
+// awaitAt is await, also returning the state's position.
+func (r *stateRecorder) awaitAt(ctx context.Context, from int, what string, cond func([]string) bool) (time.Time, int, error) {
 	for {
 		r.mu.Lock()
 		states, changed := r.states[from:], r.changed
 		r.mu.Unlock()
-		for _, s := range states {
+		for i, s := range states {
 			if cond(s.addrs) {
-				return s.at, nil
+				return s.at, from + i, nil
 			}
 		}
 		from += len(states)
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return time.Time{}, fmt.Errorf("resolver state %s: %w (%d states seen, the last with %d addresses)",
+			return time.Time{}, 0, fmt.Errorf("resolver state %s: %w (%d states seen, the last with %d addresses)",
 				what, ctx.Err(), from, r.lastSize())
 		}
 	}

@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"testing"
 	"time"
@@ -26,10 +25,6 @@ const warmTargets = 10
 // opens a registry client or stream per target, rather than per host set,
 // shows in it, and in its growth with n.
 func benchTargets(b *testing.B, e *Env) {
-	limit, why := math.MaxInt, ""
-	if tl, ok := e.Harness.(TargetLimiter); ok {
-		limit, why = tl.MaxTargets()
-	}
 	// What a driver sets up once per registry (a shared client) is no
 	// per-target cost: a few targets of each kind, distinct from the
 	// measured ones, hold it open throughout.
@@ -37,10 +32,6 @@ func benchTargets(b *testing.B, e *Env) {
 	warm := append(e.targets(most + warmTargets)[most:], passthroughTargets(most + warmTargets)[most:]...)
 	defer dialAll(b, warm)()
 	for _, n := range targetCounts {
-		if n+warmTargets > limit {
-			b.Logf("%d targets: not measured, the harness allows %d: %s", n, limit, why)
-			continue
-		}
 		start := time.Now()
 		baseHeap, baseG := costPerTarget(b, passthroughTargets(n))
 		heap, g := costPerTarget(b, e.targets(n))

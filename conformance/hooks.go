@@ -130,11 +130,3 @@ type AddrRegistrar interface {
 	// its clients.
 	Close() error
 }
-
-// TargetLimiter is implemented by harnesses whose registry serves no more
-// than a number of resolved targets to one process: the Scale benchmark
-// reports no larger count for them, and logs why.
-type TargetLimiter interface {
-	// MaxTargets is that number, and the reason.
-	MaxTargets() (n int, why string)
-}

@@ -75,6 +75,7 @@ func RunWith(t *testing.T, newHarness HarnessMaker, more func(t *testing.T, env 
 		{"EtcdMemberLoss", testEtcdMemberLoss, implements[MemberKiller](env.Harness)},
 		{"BadTargets", testBadTargets, true},
 		{"Secrets", testSecrets, implements[SecretTargeter](env.Harness)},
+		{"ManyServices", testManyServices, implements[BulkRegistrar](env.Harness)},
 		{"Cluster", testCluster, implements[ClusterHarness](env.Harness)},
 	}
 	for _, st := range subtests {

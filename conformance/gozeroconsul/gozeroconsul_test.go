@@ -24,6 +24,7 @@ func TestConformance(t *testing.T) {
 		t.Run("HealthCheck", func(t *testing.T) { testHealthCheck(t, h, env) })
 		t.Run("UpstreamForms", func(t *testing.T) { testUpstreamForms(t, h, env) })
 		t.Run("ACLToken", func(t *testing.T) { testACLToken(t, h, env) })
+		t.Run("AgentWatch", func(t *testing.T) { testAgentWatch(t, h, env) })
 	})
 }
 

@@ -10,16 +10,8 @@ import (
 	"github.com/dtmkit/drivers/conformance/infra/consulagent"
 )
 
-// The hooks of the Scale benchmark.
-var (
-	_ conformance.BulkRegistrar = (*harness)(nil)
-	_ conformance.TargetLimiter = (*harness)(nil)
-)
-
-// MaxTargets: see consulagent.TargetLimit.
-func (h *harness) MaxTargets() (int, string) {
-	return consulagent.TargetLimit, consulagent.TargetLimitReason
-}
+// The hook of the Scale benchmark.
+var _ conformance.BulkRegistrar = (*harness)(nil)
 
 // NewAddrRegistrar registers instances as register does (zero-contrib's
 // consul.RegisterService), but with a TTL of 10 minutes passed once at
@@ -80,6 +72,7 @@ func (r *addrRegistrar) Deregister(_ context.Context, service, addr string) erro
 
 // Close deregisters the instances that remain.
 func (r *addrRegistrar) Close() error {
+	defer consulagent.CloseIdleConnections()
 	r.mu.Lock()
 	var left []string
 	for id := range r.live {

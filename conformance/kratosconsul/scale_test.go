@@ -8,22 +8,13 @@ import (
 
 	"github.com/dtmkit/drivers/conformance"
 	"github.com/dtmkit/drivers/conformance/infra"
-	"github.com/dtmkit/drivers/conformance/infra/consulagent"
 	consulregistry "github.com/go-kratos/kratos/contrib/registry/consul/v2"
 	"github.com/go-kratos/kratos/v2/registry"
 	"github.com/hashicorp/consul/api"
 )
 
-// The hooks of the Scale benchmark.
-var (
-	_ conformance.BulkRegistrar = (*harness)(nil)
-	_ conformance.TargetLimiter = (*harness)(nil)
-)
-
-// MaxTargets: see consulagent.TargetLimit.
-func (h *harness) MaxTargets() (int, string) {
-	return consulagent.TargetLimit, consulagent.TargetLimitReason
-}
+// The hook of the Scale benchmark.
+var _ conformance.BulkRegistrar = (*harness)(nil)
 
 // NewAddrRegistrar registers instances through kratos' consul registry, as
 // a kratos.App with one gRPC server does, on a consul api client of the

@@ -164,6 +164,10 @@ func (a *Agent) serving() bool {
 // httpClient bounds every request the package makes to the agent.
 var httpClient = &http.Client{Timeout: 2 * time.Second}
 
+// CloseIdleConnections closes the package's idle connections to agents,
+// and so their goroutines.
+func CloseIdleConnections() { httpClient.CloseIdleConnections() }
+
 // get reads a JSON answer of the agent's HTTP API into v.
 func (a *Agent) get(path string, v any) error {
 	req, err := http.NewRequest(http.MethodGet, "http://"+a.httpAddr+path, nil)

@@ -49,13 +49,3 @@ func (a *Agent) CheckStatus(checkID string) (string, error) {
 	}
 	return checks[checkID].Status, nil
 }
-
-// TargetLimit is how many consul:// targets a test process can follow at
-// once on one agent: the drivers follow each target with a blocking query
-// on a connection of its own, and the agent accepts 200 connections from
-// one client address (limits.http_max_conns_per_client), some of which the
-// harness' instances and dtm hold. TargetLimitReason says so in a line.
-const (
-	TargetLimit       = 150
-	TargetLimitReason = "one blocking-query connection per consul:// target, and consul's agent accepts 200 per client address (limits.http_max_conns_per_client)"
-)
