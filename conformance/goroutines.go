@@ -1,6 +1,9 @@
 package conformance
 
 import (
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,4 +63,30 @@ func (e *Env) expectNoGoroutineLeft(t testing.TB, what string, baseline goleak.O
 	}) != nil {
 		t.Errorf("goroutines left %s: %v", what, left)
 	}
+}
+
+// goroutineCount counts the running goroutines, apart from those with any
+// of the harness' LongLived functions on their stacks.
+func (e *Env) goroutineCount() int {
+	ll, _ := e.Harness.(LongLived)
+	if ll == nil {
+		return runtime.NumGoroutine()
+	}
+	skip := ll.LongLivedGoroutines()
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if !slices.ContainsFunc(skip, func(f string) bool { return strings.Contains(g, f+"(") }) {
+			count++
+		}
+	}
+	return count
 }

@@ -1,6 +1,6 @@
 // Package consul is what the consul plug-ins of the drivers share: a grpc
-// resolver that follows a service's passing instances with blocking queries
-// on consul's health endpoint, the parsing of consul:// targets, and dtm's
+// resolver that follows a service's passing instances through one watch per
+// agent (see agentWatch), the parsing of consul:// targets, and dtm's
 // registration as a service with a TTL check it keeps passing. A driver's
 // plug-in package (driver-gozero/consul, driver-kratos/consul) describes its
 // framework in a Flavor (how instances are addressed and how a service of

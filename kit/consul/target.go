@@ -37,8 +37,10 @@ type Target struct {
 	Timeout time.Duration
 	// MaxBackoff caps the delay between failed queries; 0 is one second.
 	MaxBackoff time.Duration
-	// Dc, Near, Limit, AllowStale and RequireConsistent are passed to
-	// the health query as zero-contrib's resolver passes them.
+	// Dc, AllowStale and RequireConsistent are passed to the queries as
+	// zero-contrib's resolver passes them; Limit keeps that many of the
+	// addresses, sorted. Near is accepted for zero-contrib's URLs: it
+	// orders consul's answer, and the resolver sorts the addresses anyway.
 	Dc, Near          string
 	Limit             int
 	AllowStale        bool
