@@ -259,38 +259,49 @@ func (w *agentWatch) markLocked(key serviceKey) {
 }
 
 // readDirty reads the services due a read, a few at once, and gives their
-// resolvers the result, until ctx ends. Services whose read failed are
-// read again after a backoff.
+// resolvers the result, until ctx ends. Services whose read failed are due
+// again after a backoff, without holding up the others.
 func (w *agentWatch) readDirty(ctx context.Context) {
 	defer w.wg.Done()
 	b := w.backoff()
 	delay := b.Min
+	retry := time.NewTimer(time.Hour)
+	retry.Stop()
+	defer retry.Stop()
+	var failed []serviceKey // due again when retry fires
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-w.wake:
+		case <-retry.C:
+			w.mu.Lock()
+			for _, key := range failed {
+				if w.services[key] != nil {
+					w.dirty[key] = true
+				}
+			}
+			w.mu.Unlock()
+			failed = nil
 		}
 		w.mu.Lock()
 		due := w.dirty
 		w.dirty = map[serviceKey]bool{}
 		w.mu.Unlock()
-		failed := w.readAll(ctx, due)
-		if len(failed) == 0 {
-			delay = b.Min
+		if len(due) == 0 {
 			continue
 		}
-		if !kit.Sleep(ctx, delay) {
-			return
+		more := w.readAll(ctx, due)
+		switch {
+		case len(more) > 0 && len(failed) == 0:
+			failed = more
+			retry.Reset(delay)
+			delay = min(2*delay, b.Max)
+		case len(more) > 0:
+			failed = append(failed, more...) // due with the retry already set
+		case len(failed) == 0:
+			delay = b.Min
 		}
-		delay = min(2*delay, b.Max)
-		w.mu.Lock()
-		for _, key := range failed {
-			if w.services[key] != nil {
-				w.markLocked(key)
-			}
-		}
-		w.mu.Unlock()
 	}
 }
 
