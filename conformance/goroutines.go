@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dtmkit/drivers/conformance/infra"
+	"github.com/dtmkit/drivers/kit/kittest"
 
 	"go.uber.org/goleak"
 )
@@ -73,17 +74,8 @@ func (e *Env) goroutineCount() int {
 		return runtime.NumGoroutine()
 	}
 	skip := ll.LongLivedGoroutines()
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
 	count := 0
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	for _, g := range kittest.Goroutines() {
 		if !slices.ContainsFunc(skip, func(f string) bool { return strings.Contains(g, f+"(") }) {
 			count++
 		}

@@ -3,6 +3,7 @@ package kratosdriver
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -272,14 +273,7 @@ func (w *clusterWatch) remove(r *watchResolver) {
 	if svc == nil {
 		return
 	}
-	for i, other := range svc.resolvers {
-		if other == r {
-			last := len(svc.resolvers) - 1
-			svc.resolvers[i], svc.resolvers[last] = svc.resolvers[last], nil
-			svc.resolvers = svc.resolvers[:last]
-			break
-		}
-	}
+	svc.resolvers = slices.DeleteFunc(svc.resolvers, func(other *watchResolver) bool { return other == r })
 	if len(svc.resolvers) == 0 {
 		svc.resolvers = nil
 		if len(svc.instances) == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -397,14 +398,7 @@ func (w *agentWatch) remove(r *consulResolver) {
 	if svc == nil {
 		return
 	}
-	for i, other := range svc.resolvers {
-		if other == r {
-			last := len(svc.resolvers) - 1
-			svc.resolvers[i], svc.resolvers[last] = svc.resolvers[last], nil
-			svc.resolvers = svc.resolvers[:last]
-			break
-		}
-	}
+	svc.resolvers = slices.DeleteFunc(svc.resolvers, func(other *consulResolver) bool { return other == r })
 	if len(svc.resolvers) == 0 {
 		delete(w.services, key)
 		delete(w.dirty, key)
