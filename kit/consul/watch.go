@@ -331,7 +331,10 @@ func (w *agentWatch) readAll(ctx context.Context, due map[serviceKey]bool) []ser
 }
 
 // read reads a service's passing instances and gives them to its resolvers;
-// on failure it tells them why, and returns false.
+// on failure it tells them why, and returns false. By default the agent
+// asks the leader, so the read is at least as new as the answer that made
+// the service due; with allow-stale a server may answer from behind, and
+// the service's next change corrects it.
 func (w *agentWatch) read(ctx context.Context, key serviceKey) bool {
 	entries, _, err := w.a.health(ctx, key.name, key.tag, true, 0)
 	if ctx.Err() != nil {
