@@ -46,15 +46,16 @@ func (f *Flavor) register(target, endpoint string) (func() error, error) {
 	if f.Metadata != nil {
 		metadata = f.Metadata(endpoint)
 	}
-	_, err = c.naming.RegisterInstance(vo.RegisterInstanceParam{
+	param := vo.RegisterInstanceParam{
 		Ip: host, Port: port, Weight: 1, Enable: true, Healthy: true, Ephemeral: true,
 		Metadata: metadata, ClusterName: cluster, ServiceName: service, GroupName: t.Group,
-	})
+	}
+	_, err = c.naming.RegisterInstance(param)
 	if err != nil {
 		c.close()
 		return nil, fmt.Errorf("register %s as %s: %w", endpoint, f.describe(t), redactErr(err))
 	}
-	reg := &registration{c: c, t: t, desc: f.describe(t), service: service, cluster: cluster, host: host, port: port}
+	reg := &registration{c: c, t: t, desc: f.describe(t), param: param, service: service, cluster: cluster, host: host, port: port}
 	return reg.revoke, nil
 }
 
@@ -63,6 +64,7 @@ type registration struct {
 	c                      *client
 	t                      Target
 	desc                   string // t as errors show it
+	param                  vo.RegisterInstanceParam
 	service, cluster, host string
 	port                   uint64
 }
@@ -73,6 +75,16 @@ func (r *registration) revoke() error {
 	fail := func(what string, err error) error {
 		return fmt.Errorf("deregister %s:%d from %s: %s: %w", r.host, r.port, r.desc, what, redactErr(err))
 	}
+	// The same registration again first, unchanged. The polaris server's
+	// nacos API on its standalone store (boltdb, v1.18.1) publishes the
+	// deletion of a record not rewritten for 5 s (its cache diffTime) only
+	// when something rewrites it, and nothing rewrites a nacos instance
+	// there: after a server restart dtm's re-registered record went stale
+	// and its deletion was never seen. Rewriting it makes the deletion seen
+	// at the next cache refresh (driver-polaris' Close does the same). On a
+	// nacos server it is one idempotent write. Its failure is not
+	// reported: the deregistration decides.
+	_, _ = r.c.naming.RegisterInstance(r.param)
 	_, err := r.c.naming.DeregisterInstance(vo.DeregisterInstanceParam{
 		Ip: r.host, Port: r.port, Cluster: r.cluster, ServiceName: r.service, GroupName: r.t.Group, Ephemeral: true,
 	})
