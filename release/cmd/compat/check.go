@@ -59,9 +59,11 @@ func newWorkspace(ctx context.Context, root, tmp string) (*workspace, error) {
 	}
 	w := &workspace{ctx: ctx, tmp: tmp, env: env}
 	for _, m := range mods {
-		// kit and the drivers; registry plug-ins (driver-x/registry) and
-		// kit's parts for them are newer and not floored yet.
-		if m.TagPrefix != "kit" && !strings.HasPrefix(m.TagPrefix, "driver-") || strings.Contains(m.TagPrefix, "/") {
+		// kit, its registry parts (kit/x), the drivers and their registry
+		// plug-ins (driver-x/registry); the plug-ins and kit's parts have
+		// no program of their own: a blank import adds a scheme to a
+		// driver whose programs run below.
+		if !strings.HasPrefix(m.TagPrefix, "kit") && !strings.HasPrefix(m.TagPrefix, "driver-") {
 			continue
 		}
 		t, err := readTarget(m)
@@ -71,7 +73,7 @@ func newWorkspace(ctx context.Context, root, tmp string) (*workspace, error) {
 		if t.newest, err = workspaceVersions(ctx, root, t.floors); err != nil {
 			return nil, err
 		}
-		if t.program == nil && m.TagPrefix != "kit" {
+		if t.program == nil && m.TagPrefix != "kit" && !strings.Contains(m.TagPrefix, "/") {
 			return nil, fmt.Errorf("no program for %s: add it to programs in programs.go", m.TagPrefix)
 		}
 		w.targets = append(w.targets, t)
