@@ -41,8 +41,6 @@ type agentWatch struct {
 	a      *agent
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	// resolvers counts the open resolvers; guarded by watches.mu.
-	resolvers int
 
 	wake chan struct{} // signalled when dirty gains a service
 
@@ -92,43 +90,29 @@ type checkKey struct{ node, id string }
 type failingCheck struct{ service, status string }
 
 // watches holds the running agent watches.
-var watches = struct {
-	sync.Mutex
-	m map[watchKey]*agentWatch
-}{m: map[watchKey]*agentWatch{}}
+var watches kit.Shared[watchKey, *agentWatch]
 
 // joinWatch adds r to the watch of its target's agent, starting the watch
 // if r is its first resolver.
 func joinWatch(r *consulResolver) *agentWatch {
 	key := keyOf(r.t)
-	watches.Lock()
-	w := watches.m[key]
-	if w == nil {
-		w = startWatch(key, r.t)
-		watches.m[key] = w
-	}
-	w.resolvers++
-	watches.Unlock()
+	w, _ := watches.Acquire(key, func() (*agentWatch, error) { return startWatch(key, r.t), nil })
 	w.add(r)
 	return w
 }
 
-// leave removes r, and stops the watch and waits for its goroutines when r
-// was its last resolver.
+// leave removes r, and stops the watch when r was its last resolver.
 func (w *agentWatch) leave(r *consulResolver) {
 	w.remove(r)
-	watches.Lock()
-	w.resolvers--
-	last := w.resolvers == 0
-	if last {
-		delete(watches.m, w.key)
-	}
-	watches.Unlock()
-	if last {
-		w.cancel()
-		w.wg.Wait()
-		w.a.close()
-	}
+	watches.Release(w.key, (*agentWatch).stop)
+}
+
+// stop ends the watch's queries and reads, waits for its goroutines and
+// closes its connections.
+func (w *agentWatch) stop() {
+	w.cancel()
+	w.wg.Wait()
+	w.a.close()
 }
 
 func startWatch(key watchKey, t Target) *agentWatch {
@@ -141,8 +125,8 @@ func startWatch(key watchKey, t Target) *agentWatch {
 	w := &agentWatch{key: key, a: a, cancel: cancel, wake: make(chan struct{}, 1),
 		services: map[serviceKey]*watchedService{}, dirty: map[serviceKey]bool{}}
 	w.wg.Add(3)
-	go w.follow(ctx, w.catalogChanged, w.readCatalog)
-	go w.follow(ctx, w.checksChanged, w.readFailingChecks)
+	go follow(ctx, w, w.readCatalog, w.catalogChanged)
+	go follow(ctx, w, w.readFailingChecks, w.checksChanged)
 	go w.readDirty(ctx)
 	return w
 }
@@ -157,9 +141,10 @@ func (w *agentWatch) backoff() kit.Backoff {
 
 // follow runs one of the two blocking queries until ctx ends: read waits
 // for an answer past index, and changed compares it with the last. After an
-// error every resolver is told, and the next answer counts as a change of
-// everything: the agent may have lost its state or missed changes.
-func (w *agentWatch) follow(ctx context.Context, changed func(answer any), read func(context.Context, uint64) (any, uint64, error)) {
+// error every resolver is told (w.fail), and the next answer counts as a
+// change of everything: the agent may have lost its state or missed
+// changes.
+func follow[T any](ctx context.Context, w *agentWatch, read func(context.Context, uint64) (T, uint64, error), changed func(T)) {
 	defer w.wg.Done()
 	w.backoff().Retry(ctx, func(ctx context.Context) (progressed bool, err error) {
 		var index uint64
@@ -177,13 +162,15 @@ func (w *agentWatch) follow(ctx context.Context, changed func(answer any), read 
 	}, w.fail)
 }
 
-func (w *agentWatch) readCatalog(ctx context.Context, index uint64) (any, uint64, error) {
+// readCatalog reads the catalog's service names, past index.
+func (w *agentWatch) readCatalog(ctx context.Context, index uint64) (map[string][]string, uint64, error) {
 	var names map[string][]string
 	got, err := w.a.query(ctx, "/v1/catalog/services", url.Values{}, index, &names)
 	return names, got, err
 }
 
-func (w *agentWatch) readFailingChecks(ctx context.Context, index uint64) (any, uint64, error) {
+// readFailingChecks reads the checks not passing, past index.
+func (w *agentWatch) readFailingChecks(ctx context.Context, index uint64) (map[checkKey]failingCheck, uint64, error) {
 	var checks []struct{ Node, CheckID, Status, ServiceName string }
 	got, err := w.a.query(ctx, "/v1/health/state/any", url.Values{"filter": {`Status != "passing"`}}, index, &checks)
 	if err != nil {
@@ -198,8 +185,7 @@ func (w *agentWatch) readFailingChecks(ctx context.Context, index uint64) (any, 
 
 // catalogChanged marks dirty every followed service the catalog names, or
 // named last time.
-func (w *agentWatch) catalogChanged(answer any) {
-	names := answer.(map[string][]string)
+func (w *agentWatch) catalogChanged(names map[string][]string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.catalog
@@ -218,8 +204,7 @@ func (w *agentWatch) catalogChanged(answer any) {
 // checksChanged marks dirty the followed services whose checks entered,
 // left or changed in the list of checks not passing; all of them when a
 // node's check did.
-func (w *agentWatch) checksChanged(answer any) {
-	failing := answer.(map[checkKey]failingCheck)
+func (w *agentWatch) checksChanged(failing map[checkKey]failingCheck) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.failing

@@ -5,12 +5,13 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"sync"
 
 	"github.com/nacos-group/nacos-sdk-go/v2/clients"
 	"github.com/nacos-group/nacos-sdk-go/v2/clients/naming_client"
 	"github.com/nacos-group/nacos-sdk-go/v2/common/constant"
 	"github.com/nacos-group/nacos-sdk-go/v2/vo"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // client is a nacos-sdk-go naming client shared by the resolvers and
@@ -18,8 +19,7 @@ import (
 // the last of them: each naming client holds a gRPC connection to nacos and
 // a dozen goroutines, which zero-contrib's resolver leaked on every dial.
 type client struct {
-	key    string
-	refs   int
+	key    string // in sharedClients
 	naming naming_client.INamingClient
 	// tempDir holds the SDK's cache files unless the target named a
 	// cacheDir; it is removed with the client.
@@ -29,45 +29,25 @@ type client struct {
 	wake func()
 }
 
-// clients are the live clients by settings.
-var clients_ = struct {
-	sync.Mutex
-	byKey map[string]*client
-}{byKey: map[string]*client{}}
+// sharedClients are the live clients by settings.
+var sharedClients kit.Shared[string, *client]
 
 // acquire returns the shared client for t's settings, creating it if
 // needed; release gives it back. Creating one connects to nacos, within t's
 // timeout.
 func acquire(t Target, f *Flavor) (*client, error) {
 	key := t.clientKey()
-	clients_.Lock()
-	defer clients_.Unlock()
-	if c, ok := clients_.byKey[key]; ok {
-		c.refs++
-		return c, nil
-	}
-	c, err := newClient(t, f)
-	if err != nil {
-		return nil, err
-	}
-	c.key, c.refs = key, 1
-	clients_.byKey[key] = c
-	return c, nil
+	return sharedClients.Acquire(key, func() (*client, error) {
+		c, err := newClient(t, f)
+		if err == nil {
+			c.key = key
+		}
+		return c, err
+	})
 }
 
 // release drops one use of c, shutting it down after the last.
-func (c *client) release() {
-	clients_.Lock()
-	c.refs--
-	last := c.refs == 0
-	if last {
-		delete(clients_.byKey, c.key)
-	}
-	clients_.Unlock()
-	if last {
-		c.close()
-	}
-}
+func (c *client) release() { sharedClients.Release(c.key, (*client).close) }
 
 // close shuts the naming client down and removes its temporary files.
 func (c *client) close() {
