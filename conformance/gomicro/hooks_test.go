@@ -16,6 +16,7 @@ var (
 	_ conformance.RegistryRestarter = (*harness)(nil)
 	_ conformance.MemberKiller      = (*harness)(nil)
 	_ conformance.BadTargeter       = (*harness)(nil)
+	_ conformance.LongLived         = (*harness)(nil)
 	_ conformance.SecretTargeter    = (*harness)(nil)
 	_ conformance.SecretServicer    = (*harness)(nil)
 	_ conformance.Crasher           = (*instance)(nil)
@@ -106,4 +107,11 @@ func (h *harness) secretsEtcd(marker string) (*infra.Etcd, error) {
 		h.closers = append(h.closers, e.Close)
 	}
 	return h.secrets, nil
+}
+
+// LongLivedGoroutines: the embedded etcd cluster's own peer connections,
+// which a new leader opens at any time (infra.EtcdPeerGoroutines). The
+// driver uses no net/http, so a leak of its own cannot hide among them.
+func (h *harness) LongLivedGoroutines() []string {
+	return infra.EtcdPeerGoroutines
 }

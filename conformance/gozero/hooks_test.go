@@ -3,6 +3,7 @@ package gozero_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dtmkit/drivers/conformance"
@@ -152,9 +153,11 @@ func (i *instance) Deregister() error {
 // close it, and its watchers and publishers' leases live on that client,
 // after the etcd itself is gone. The client's goroutines carry no go-zero
 // frame, so the etcd client's and gRPC's own loops are named too: for this
-// harness a leaked etcd client of the driver's would hide among them.
+// harness a leaked etcd client of the driver's would hide among them. The
+// embedded etcd cluster's own peer connections are named as well
+// (infra.EtcdPeerGoroutines); the driver uses no net/http.
 func (h *harness) LongLivedGoroutines() []string {
-	return []string{
+	return slices.Concat(infra.EtcdPeerGoroutines, []string{
 		// discov's clusters: connection-state watch and watch retries
 		"github.com/zeromicro/go-zero/core/discov/internal.(*stateWatcher).watch",
 		"github.com/zeromicro/go-zero/core/discov/internal.(*cluster).watch",
@@ -173,7 +176,7 @@ func (h *harness) LongLivedGoroutines() []string {
 		"github.com/zeromicro/go-zero/core/executors.(*PeriodicalExecutor).backgroundFlush.func1",
 		// go-zero's dev server (health, metrics), started once per process
 		"github.com/zeromicro/go-zero/internal/devserver.(*Server).StartAsync.func1",
-	}
+	})
 }
 
 // ClusterRegistration: the servers of a dtm cluster publish their addresses

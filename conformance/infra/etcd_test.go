@@ -3,10 +3,12 @@ package infra
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/goleak"
 	"go.uber.org/zap"
 )
 
@@ -53,4 +55,64 @@ func TestStoppedMemberKeepsItsAddress(t *testing.T) {
 func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
+}
+
+// TestEtcdPeerGoroutinesCoverANewLeader: a new leader opens HTTP connections
+// to the other members by itself (the goroutines a leak check then finds),
+// and EtcdPeerGoroutines names every goroutine those bring.
+func TestEtcdPeerGoroutinesCoverANewLeader(t *testing.T) {
+	e, err := StartEtcd(EtcdOptions{Members: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	leader, follower := -1, uint64(0)
+	for i, endpoint := range e.Endpoints {
+		cli, err := clientv3.New(clientv3.Config{Endpoints: []string{endpoint}, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, err := cli.Status(ctx, endpoint)
+		cli.Close()
+		if err != nil {
+			t.Fatalf("status of %s: %v", endpoint, err)
+		}
+		if status.Leader == status.Header.MemberId {
+			leader = i
+		} else {
+			follower = status.Header.MemberId
+		}
+	}
+	if leader < 0 {
+		t.Fatal("no member says it leads")
+	}
+	baseline := goleak.IgnoreCurrent()
+	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{e.Endpoints[leader]}, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cli.MoveLeader(ctx, follower)
+	cli.Close()
+	if err != nil {
+		t.Fatalf("move the leadership: %v", err)
+	}
+	var ignore []goleak.Option
+	for _, f := range EtcdPeerGoroutines {
+		ignore = append(ignore, goleak.IgnoreAnyFunction(f))
+	}
+	if err := WaitFor(30*time.Second, "the new leader's connections", func() bool {
+		left := goleak.Find(baseline)
+		return left != nil && strings.Contains(left.Error(), "net/http.(*persistConn).readLoop")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var left error
+	if WaitFor(15*time.Second, "no other goroutine", func() bool {
+		left = goleak.Find(append(ignore, baseline)...)
+		return left == nil
+	}) != nil {
+		t.Errorf("goroutines EtcdPeerGoroutines does not name: %v", left)
+	}
 }

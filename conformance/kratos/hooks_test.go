@@ -16,6 +16,7 @@ var (
 	_ conformance.RegistryRestarter = (*harness)(nil)
 	_ conformance.MemberKiller      = (*harness)(nil)
 	_ conformance.BadTargeter       = (*harness)(nil)
+	_ conformance.LongLived         = (*harness)(nil)
 	_ conformance.SecretTargeter    = (*harness)(nil)
 	_ conformance.SecretServicer    = (*harness)(nil)
 	_ conformance.Crasher           = (*instance)(nil)
@@ -125,3 +126,10 @@ func (h *harness) ClusterTTL() time.Duration { return h.RegistrationTTL() }
 
 // ClusterLeave: etcd's watch pushes the revoked key at once.
 func (h *harness) ClusterLeave() time.Duration { return time.Second }
+
+// LongLivedGoroutines: the embedded etcd cluster's own peer connections,
+// which a new leader opens at any time (infra.EtcdPeerGoroutines). The
+// driver uses no net/http, so a leak of its own cannot hide among them.
+func (h *harness) LongLivedGoroutines() []string {
+	return infra.EtcdPeerGoroutines
+}
