@@ -18,71 +18,44 @@ const dialTimeout = 5 * time.Second
 // cluster is one etcd client, shared by every target that names the same
 // hosts with the same credentials and TLS.
 type cluster struct {
-	hosts string
-	// ready is closed when client, or err, is set.
-	ready  chan struct{}
+	hosts  string
 	client *clientv3.Client
-	err    error
 }
 
-// clusterFor returns the cached cluster of t, connecting on first use, and
-// waits until it is connected or ctx is done. The connection is made in a
-// goroutine of the session, so a caller whose ctx ends (a resolver being
-// closed) returns at once; the session's end stops it. A failed connection
-// is forgotten, so the next call tries again.
+// clusterFor returns the session's cluster of t, connecting on first use
+// (kit.Connections: in the background, a failure forgotten), and waits
+// until it is connected or ctx is done.
 func (s *session) clusterFor(ctx context.Context, t kit.EtcdTarget) (*cluster, error) {
-	key := t.ClusterKey()
 	s.d.mu.Lock()
-	if s.closed {
-		s.d.mu.Unlock()
+	closed := s.closed
+	s.d.mu.Unlock()
+	if closed {
 		return nil, errClosed
 	}
-	c, found := s.clusters[key]
-	if !found {
-		c = &cluster{hosts: strings.Join(t.Hosts, ","), ready: make(chan struct{})}
-		s.clusters[key] = c
-		s.goroutines.Add(1)
-		go func() {
-			defer s.goroutines.Done()
-			c.connect(s.ctx, t)
-			if c.err != nil {
-				s.d.mu.Lock()
-				if s.clusters[key] == c {
-					delete(s.clusters, key)
-				}
-				s.d.mu.Unlock()
-			}
-		}()
+	c, err := s.clusters.Get(ctx, t.ClusterKey(), func(ctx context.Context) (*cluster, error) { return connect(ctx, t) })
+	if err != nil && err == ctx.Err() {
+		return nil, fmt.Errorf("connect to etcd %s: %w", strings.Join(t.Hosts, ","), err)
 	}
-	s.d.mu.Unlock()
-
-	select {
-	case <-c.ready:
-		return c, c.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("connect to etcd %s: %w", c.hosts, ctx.Err())
-	}
+	return c, err
 }
 
 // connect creates the client; with credentials, clientv3 authenticates here,
 // so a wrong password fails now rather than on every call.
-func (c *cluster) connect(ctx context.Context, t kit.EtcdTarget) {
-	defer close(c.ready)
+func connect(ctx context.Context, t kit.EtcdTarget) (*cluster, error) {
+	c := &cluster{hosts: strings.Join(t.Hosts, ",")}
 	who := ""
 	if t.User != "" {
 		who = " as user " + t.User
 	}
 	tlsConfig, err := t.TLS.TLSConfig()
 	if err != nil {
-		c.err = fmt.Errorf("etcd %s TLS: %w", c.hosts, err)
-		return
+		return nil, fmt.Errorf("etcd %s TLS: %w", c.hosts, err)
 	}
 	pass, err := t.Password()
 	if err != nil {
-		c.err = fmt.Errorf("connect to etcd %s%s: %w", c.hosts, who, err)
-		return
+		return nil, fmt.Errorf("connect to etcd %s%s: %w", c.hosts, who, err)
 	}
-	client, err := clientv3.New(clientv3.Config{
+	c.client, err = clientv3.New(clientv3.Config{
 		Endpoints:   t.Hosts,
 		DialTimeout: dialTimeout,
 		Username:    t.User,
@@ -93,19 +66,13 @@ func (c *cluster) connect(ctx context.Context, t kit.EtcdTarget) {
 		DialOptions: etcdDialOptions(),
 	})
 	if err != nil {
-		c.err = fmt.Errorf("connect to etcd %s%s: %w", c.hosts, who, err)
-		return
+		return nil, fmt.Errorf("connect to etcd %s%s: %w", c.hosts, who, err)
 	}
-	c.client = client
+	return c, nil
 }
 
-// close closes the client once connecting has finished.
-func (c *cluster) close() {
-	<-c.ready
-	if c.client != nil {
-		_ = c.client.Close()
-	}
-}
+// close closes the client.
+func (c *cluster) close() { _ = c.client.Close() }
 
 // quietEtcdLog keeps the etcd client to errors: its warnings, about requests
 // cancelled when the driver closes for instance, are routine here, and the

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sync"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // errClosed is returned by work that a Close interrupted.
@@ -11,25 +13,27 @@ var errClosed = errors.New(Name + ": driver closed")
 
 // session is what a Driver holds between its first use and Close: the etcd
 // clients, the registrations and the resolvers watching etcd. Its fields are
-// guarded by the driver's mutex.
+// guarded by the driver's mutex, apart from those set once by newSession.
 type session struct {
 	d      *Driver
 	ctx    context.Context
 	cancel context.CancelFunc
-	// clusters caches one etcd client per distinct host set and identity.
-	clusters   map[string]*cluster
+	// clusters holds one etcd client per distinct host set and identity
+	// (kit.EtcdTarget.ClusterKey); connecting is not counted in goroutines,
+	// clusters.Close waits for it.
+	clusters   *kit.Connections[string, *cluster]
 	registered []*registration
 	// closed is set when Close starts; nothing is added afterwards.
 	closed bool
 	// goroutines counts every goroutine the session started (resolvers,
-	// keep-alives, connections to etcd), so Close can wait for them. Add is
+	// keep-alives), so Close can wait for them. Add is
 	// called with the driver's mutex held and closed false.
 	goroutines sync.WaitGroup
 }
 
 func newSession(d *Driver) *session {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &session{d: d, ctx: ctx, cancel: cancel, clusters: map[string]*cluster{}}
+	return &session{d: d, ctx: ctx, cancel: cancel, clusters: kit.NewConnections[string, *cluster](ctx, errClosed)}
 }
 
 // goAdd starts f in a goroutine of the session, unless it is closed.
@@ -62,8 +66,8 @@ func (d *Driver) Close() error {
 		return nil
 	}
 	s.closed = true
-	registered, clusters := s.registered, s.clusters
-	s.registered, s.clusters = nil, nil
+	registered := s.registered
+	s.registered = nil
 	d.mu.Unlock()
 
 	var errs []error
@@ -72,8 +76,6 @@ func (d *Driver) Close() error {
 	}
 	s.cancel() // stops resolvers and connecting
 	s.goroutines.Wait()
-	for _, c := range clusters {
-		c.close()
-	}
+	s.clusters.Close((*cluster).close)
 	return errors.Join(errs...)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sync"
+
+	"github.com/dtmkit/drivers/kit"
 )
 
 // errClosed is returned by work that a Close interrupted.
@@ -11,13 +13,16 @@ var errClosed = errors.New(Name + ": driver closed")
 
 // session is what a Driver holds between its first use and Close: the etcd
 // clients, the instances it registered and the watches its resolvers share.
-// Its fields are guarded by the driver's mutex.
+// Its fields are guarded by the driver's mutex, apart from those set once by
+// newSession.
 type session struct {
 	d      *Driver
 	ctx    context.Context
 	cancel context.CancelFunc
-	// clusters caches one etcd client per distinct host set and identity.
-	clusters map[string]*cluster
+	// clusters holds one etcd client per distinct host set and identity
+	// (kit.EtcdTarget.ClusterKey); connecting is not counted in goroutines,
+	// clusters.Close waits for it.
+	clusters *kit.Connections[string, *cluster]
 	// watches holds the watch of each cluster that has resolvers, by the
 	// cluster's key.
 	watches map[string]*clusterWatch
@@ -27,16 +32,17 @@ type session struct {
 	registered []registration
 	// closed is set when Close starts; nothing is added afterwards.
 	closed bool
-	// goroutines counts every goroutine the session started (watches,
-	// connections to etcd), so Close can wait for them. Add is called with
+	// goroutines counts every goroutine the session started (watches), so
+	// Close can wait for them. Add is called with
 	// the driver's mutex held and closed false.
 	goroutines sync.WaitGroup
 }
 
 func newSession(d *Driver) *session {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &session{d: d, ctx: ctx, cancel: cancel, clusters: map[string]*cluster{},
-		watches: map[string]*clusterWatch{}}
+	return &session{d: d, ctx: ctx, cancel: cancel,
+		clusters: kit.NewConnections[string, *cluster](ctx, errClosed),
+		watches:  map[string]*clusterWatch{}}
 }
 
 // Close deregisters every instance RegisterGrpcService published, stops the
@@ -58,8 +64,8 @@ func (d *Driver) Close() error {
 		return pluginErr
 	}
 	s.closed = true
-	registered, clusters := s.registered, s.clusters
-	s.registered, s.clusters, s.watches = nil, nil, nil
+	registered := s.registered
+	s.registered, s.watches = nil, nil
 	d.mu.Unlock()
 
 	errs := []error{pluginErr}
@@ -68,9 +74,7 @@ func (d *Driver) Close() error {
 	}
 	s.cancel() // stops heartbeats, watches and connecting
 	s.goroutines.Wait()
-	for _, c := range clusters {
-		c.close()
-	}
+	s.clusters.Close((*cluster).close)
 	return errors.Join(errs...)
 }
 
