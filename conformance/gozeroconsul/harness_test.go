@@ -2,7 +2,6 @@ package gozeroconsul_test
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"strconv"
 	"sync"
@@ -117,41 +116,6 @@ func (h *harness) Close() {
 		acl.Close()
 	}
 	h.agent.Close()
-}
-
-// passing reports whether a lists addr among the passing instances of
-// service.
-func passing(a *consulagent.Agent, service, addr string) (bool, error) {
-	addrs, err := a.Passing(service)
-	if err != nil {
-		return false, err
-	}
-	for _, x := range addrs {
-		if x == addr {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-// waitPassing waits until a lists addr as a passing instance of service, or
-// no longer does.
-func waitPassing(ctx context.Context, a *consulagent.Agent, service, addr string, want bool) error {
-	var last bool
-	var lastErr error
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		last, lastErr = passing(a, service, addr)
-		if lastErr == nil && last == want {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s passing=%v in %s: %w (last %v, %v)", addr, want, service, ctx.Err(), last, lastErr)
-		case <-tick.C:
-		}
-	}
 }
 
 func splitHostPort(addr string) (string, int) {

@@ -2,7 +2,6 @@ package kratosconsul_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -118,28 +117,4 @@ func (h *harness) Close() {
 		acl.Close()
 	}
 	h.agent.Close()
-}
-
-// waitPassing waits until a lists addr as a passing instance of service, or
-// no longer does.
-func waitPassing(ctx context.Context, a *consulagent.Agent, service, addr string, want bool) error {
-	var last []string
-	var lastErr error
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		last, lastErr = a.Passing(service)
-		found := false
-		for _, x := range last {
-			found = found || x == addr
-		}
-		if lastErr == nil && found == want {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s passing=%v in %s: %w (last %v, %v)", addr, want, service, ctx.Err(), last, lastErr)
-		case <-tick.C:
-		}
-	}
 }

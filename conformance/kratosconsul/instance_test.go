@@ -79,7 +79,7 @@ func (h *harness) startInstance(ctx context.Context, a *consulagent.Agent, token
 	h.mu.Lock()
 	h.instances = append(h.instances, i)
 	h.mu.Unlock()
-	if err := waitPassing(ctx, a, service, i.addr, true); err != nil {
+	if err := a.AwaitPassing(ctx, service, i.addr); err != nil {
 		i.Stop()
 		return nil, err
 	}

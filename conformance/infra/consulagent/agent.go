@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -212,4 +213,22 @@ func (a *Agent) Passing(service string) ([]string, error) {
 		addrs = append(addrs, net.JoinHostPort(e.Service.Address, strconv.Itoa(e.Service.Port)))
 	}
 	return addrs, nil
+}
+
+// AwaitPassing waits until the agent lists addr among the passing instances
+// of service, asking every 20 ms, or until ctx ends.
+func (a *Agent) AwaitPassing(ctx context.Context, service, addr string) error {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		last, err := a.Passing(service)
+		if err == nil && slices.Contains(last, addr) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s passing in %s: %w (last %v, %v)", addr, service, ctx.Err(), last, err)
+		case <-tick.C:
+		}
+	}
 }
