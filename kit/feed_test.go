@@ -2,9 +2,10 @@ package kit_test
 
 import (
 	"errors"
-	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/resolver"
 
@@ -68,7 +69,13 @@ func TestFeedCloseWaitsForDelivery(t *testing.T) {
 		closed <- order.Add(1)
 	}()
 	<-closing
-	runtime.Gosched() // let Close reach the Feed's lock before the state is let through
+	// let the state through only once Close waits for the Feed's lock
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(kittest.Stacks("kit.(*Feed).Close"), "Mutex)"); {
+		if time.Now().After(deadline) {
+			t.Fatal("Close did not reach the Feed's lock")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	close(cc.release)
 	<-delivered
 	if closedAt := <-closed; closedAt < cc.returnedAt {
