@@ -23,11 +23,22 @@ type OtherDriver struct{}
 // OtherDriverName is OtherDriver's name.
 const OtherDriverName = "dtm-driver-other"
 
-func (OtherDriver) GetName() string                                  { return OtherDriverName }
-func (OtherDriver) RegisterAddrResolver()                            {}
-func (OtherDriver) RegisterService(string, string) error             { return nil }
-func (OtherDriver) RegisterGrpcResolver()                            {}
-func (OtherDriver) RegisterGrpcService(string, string) error         { return nil }
+// GetName returns OtherDriverName.
+func (OtherDriver) GetName() string { return OtherDriverName }
+
+// RegisterAddrResolver does nothing.
+func (OtherDriver) RegisterAddrResolver() {}
+
+// RegisterService registers nothing and returns nil.
+func (OtherDriver) RegisterService(string, string) error { return nil }
+
+// RegisterGrpcResolver does nothing.
+func (OtherDriver) RegisterGrpcResolver() {}
+
+// RegisterGrpcService registers nothing and returns nil.
+func (OtherDriver) RegisterGrpcService(string, string) error { return nil }
+
+// ParseServerMethod returns empty strings and nil.
 func (OtherDriver) ParseServerMethod(string) (string, string, error) { return "", "", nil }
 
 // UsePackage describes a driver's use package (driver-*/use), whose blank

@@ -47,21 +47,25 @@ type Config struct {
 // codes.Aborted for a frozen account makes dtm roll the saga back.
 type Trans struct{ bank *bank.Bank }
 
+// TransOut takes the amount from the account (the saga's first step).
 func (t *Trans) TransOut(ctx context.Context, in *transpb.AdjustInfo, _ *transpb.Reply) error {
 	_, err := t.bank.TransOut(ctx, in)
 	return err
 }
 
+// TransOutRevert gives the amount back (TransOut's compensation).
 func (t *Trans) TransOutRevert(ctx context.Context, in *transpb.AdjustInfo, _ *transpb.Reply) error {
 	_, err := t.bank.TransOutRevert(ctx, in)
 	return err
 }
 
+// TransIn adds the amount to the account (the saga's second step).
 func (t *Trans) TransIn(ctx context.Context, in *transpb.AdjustInfo, _ *transpb.Reply) error {
 	_, err := t.bank.TransIn(ctx, in)
 	return err
 }
 
+// TransInRevert takes the amount away again (TransIn's compensation).
 func (t *Trans) TransInRevert(ctx context.Context, in *transpb.AdjustInfo, _ *transpb.Reply) error {
 	_, err := t.bank.TransInRevert(ctx, in)
 	return err
