@@ -30,9 +30,10 @@ const (
 // its service's instance. Then the instances of a few leave: their
 // resolvers must report none, and the others must still hold their own.
 // Once all are closed, no more than a few goroutines are left above the
-// count before (the harness' LongLived ones apart): none per resolver. (A precise check would be wrong here:
-// the driver's shared registry client lives on, and may open a connection
-// of its own while the subtest runs; BadTargets and Close check exactly.)
+// count before (the harness' LongLived ones apart): none per resolver. A
+// precise check would be wrong here: the driver's shared registry client
+// lives on, and may open a connection of its own while the subtest runs;
+// BadTargets and Close check exactly.
 func testManyServices(t *testing.T, e *Env) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
